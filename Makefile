@@ -1,0 +1,36 @@
+# Two commands on a fresh clone: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: install, migrate, load the demo network when the database is empty, serve on :8000
+run: $(STAMP)
+	$(BIN)/entregent demo --if-empty
+	$(BIN)/entregent serve
+
+## test: install with the test extras, lint, run the whole suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+## messages: refresh and compile the French catalogue (needs GNU gettext)
+messages: $(STAMP)
+	cd src/entregent && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --settings=entregent.settings
+	cd src/entregent && ../../$(BIN)/django-admin compilemessages --settings=entregent.settings
+
+clean:
+	rm -rf $(VENV) .pytest_cache

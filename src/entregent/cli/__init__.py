@@ -1,0 +1,1 @@
+"""The `entregent` command line."""

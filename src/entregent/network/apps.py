@@ -1,0 +1,13 @@
+"""App configuration for the network data model."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    """The Django app that owns every table of a user's network."""
+
+    name = "entregent.network"
+    label = "network"
+    verbose_name = _("Network")
+    default_auto_field = "django.db.models.BigAutoField"

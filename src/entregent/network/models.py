@@ -1,0 +1,483 @@
+"""The tables of a user's network (see DESIGN.md, "Data model").
+
+Models stay thin: fields, choices, constraints and the folded search keys derived in save().
+Every write goes through `services.py`, so normalisation and invariants live there, once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from entregent.network.text import fold
+
+
+class Owned(models.Model):
+    """Every row belongs to one user; nothing is shared implicitly."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("owner"),
+    )
+    # A default rather than auto_now_add, so imports and the demo can keep a record's real age.
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Tag(Owned):
+    """A free label on people ("client", "family", "Lyon")."""
+
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="tag_unique_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(Owned):
+    """A company, institution or association people belong to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(_("search key"), max_length=200, editable=False, db_index=True)
+    domain = models.CharField(_("web domain"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name_key"], name="org_unique_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # Forms validate the unique folded key before saving, so derive it here too.
+        self.name_key = fold(self.name)
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Language(models.TextChoices):
+    UNKNOWN = "", _("unknown")
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+class Person(Owned):
+    """Someone in the network; exactly one row per owner is the user (`is_me`)."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    name_key = models.CharField(_("search key"), max_length=200, editable=False, db_index=True)
+    is_me = models.BooleanField(_("this is me"), default=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default="",
+    )
+    closeness = models.PositiveSmallIntegerField(
+        _("declared closeness (1-5)"), null=True, blank=True,
+        help_text=_("How close you feel, whatever the contact history says."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_me=True), name="one_me_per_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(closeness__isnull=True) | Q(closeness__gte=1, closeness__lte=5),
+                name="person_closeness_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        # Forms validate the unique folded key before saving, so derive it here too.
+        self.name_key = fold(self.full_name)
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class ContactPoint(Owned):
+    """An email, phone, web address or handle; normalised so imports can match on it."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("email")
+        PHONE = "phone", _("phone")
+        URL = "url", _("web address")
+        HANDLE = "handle", _("handle")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="contact_points", verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=320)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kind", "value"], name="contact_point_unique_per_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Link(Owned):
+    """Who knows whom: an undirected tie between two contacts, stored with a.id < b.id."""
+
+    class Kind(models.TextChoices):
+        KNOWS = "knows", _("knows")
+        COLLEAGUE = "colleague", _("colleague")
+        CLIENT = "client", _("client")
+        FAMILY = "family", _("family")
+        FRIEND = "friend", _("friend")
+        PARTNER = "partner", _("business partner")
+
+    a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="A")
+    b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="B")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.KNOWS)
+    context = models.CharField(_("context"), max_length=200, blank=True)
+    strength = models.PositiveSmallIntegerField(_("declared strength (1-5)"), default=3)
+    source = models.CharField(_("source"), max_length=40, blank=True, default="manual")
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "a", "b"], name="link_unique_pair"),
+            models.CheckConstraint(condition=Q(a__lt=models.F("b")), name="link_ordered_pair"),
+            models.CheckConstraint(
+                condition=Q(strength__gte=1, strength__lte=5), name="link_strength_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a} — {self.b}"
+
+
+class Interaction(Owned):
+    """A dated contact between the user and one or more people, with who took the initiative."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        CALL = "call", _("call")
+        EMAIL = "email", _("email")
+        MESSAGE = "message", _("message")
+        SOCIAL = "social", _("social")
+        OTHER = "other", _("other")
+
+    class Direction(models.TextChoices):
+        ME = "me", _("I initiated")
+        THEM = "them", _("they initiated")
+        MUTUAL = "mutual", _("mutual")
+
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    direction = models.CharField(
+        _("who initiated"), max_length=6, choices=Direction.choices, default=Direction.MUTUAL,
+    )
+    # The user takes part in every interaction; participants are the other people.
+    participants = models.ManyToManyField(
+        Person, related_name="interactions", verbose_name=_("participants"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    source = models.CharField(_("source"), max_length=40, default="manual")
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id"], condition=~Q(external_id=""),
+                name="interaction_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    MET = "met", _("met")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class NeedOrOffer(Owned):
+    """Shared shape of needs and offers: a person, a sentence, a few tags, a status."""
+
+    text = models.TextField(_("text"))
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 60 else self.text[:59] + "…"
+
+
+class Need(NeedOrOffer):
+    """A problem or wish of someone: what they are looking for."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs",
+                               verbose_name=_("person"))
+
+    class Meta(NeedOrOffer.Meta):
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+
+class Offer(NeedOrOffer):
+    """What someone can give: a skill, a resource, a tip, an introduction."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offers",
+                               verbose_name=_("person"))
+
+    class Meta(NeedOrOffer.Meta):
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+
+class Rung(models.TextChoices):
+    """The ask ladder, from the lightest ask to the heaviest (METHOD.md, unknown 2)."""
+
+    INFORMATION = "information", _("information")
+    ADVICE = "advice", _("advice")
+    INTRODUCTION = "introduction", _("introduction")
+    RECOMMENDATION = "recommendation", _("recommendation")
+    BUSINESS = "business", _("business")
+
+
+RUNG_ORDER = [rung.value for rung in Rung]
+
+
+class Intro(Owned):
+    """An introduction: the requester asks the intermediary to connect them with the target."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ASKED = "asked", _("asked")
+        MADE = "made", _("made")
+        MET = "met", _("met")
+        OUTCOME_REPORTED = "outcome_reported", _("outcome reported")
+        THANKED = "thanked", _("thanked")
+        DECLINED = "declined", _("declined")
+
+    requester = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("requester"))
+    intermediary = models.ForeignKey(Person, on_delete=models.CASCADE,
+                                     related_name="intros_brokered",
+                                     verbose_name=_("intermediary"))
+    target = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="intros_received",
+                               verbose_name=_("target"))
+    status = models.CharField(_("status"), max_length=20, choices=State.choices,
+                              default=State.PLANNED, db_index=True)
+    goal = models.ForeignKey("Goal", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="intros", verbose_name=_("goal"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    asked_at = models.DateTimeField(_("asked"), null=True, blank=True)
+    made_at = models.DateTimeField(_("made"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met"), null=True, blank=True)
+    outcome_reported_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
+    thanked_at = models.DateTimeField(_("thanked"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.intermediary} → {self.target}"
+
+
+class Exchange(Owned):
+    """The favour ledger: one favour asked, given or declined between two people."""
+
+    class State(models.TextChoices):
+        ASKED = "asked", _("asked")
+        GIVEN = "given", _("given")
+        DECLINED = "declined", _("declined")
+
+    giver = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="favours_given",
+                              verbose_name=_("giver"))
+    receiver = models.ForeignKey(Person, on_delete=models.CASCADE,
+                                 related_name="favours_received", verbose_name=_("receiver"))
+    rung = models.CharField(_("rung"), max_length=16, choices=Rung.choices)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices,
+                              default=State.GIVEN)
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    thanked_at = models.DateTimeField(_("thanked"), null=True, blank=True)
+    outcome_reported_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
+    need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="exchanges", verbose_name=_("need"))
+    offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="exchanges", verbose_name=_("offer"))
+    intro = models.ForeignKey(Intro, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="exchanges", verbose_name=_("introduction"))
+
+    class Meta:
+        verbose_name = _("favour")
+        verbose_name_plural = _("favours")
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(giver=models.F("receiver")),
+                                   name="exchange_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver} → {self.receiver}: {self.get_rung_display()}"
+
+
+class Recognition(Owned):
+    """What one person knows of the user: "do they know me, and how do they see me?"."""
+
+    class Level(models.IntegerChoices):
+        NONE = 0, _("no sign they know me")
+        REPLY = 1, _("they reply")
+        INITIATE = 2, _("they initiate")
+        RECOMMEND = 3, _("they recommend or introduce me")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="recognition",
+                                  verbose_name=_("person"))
+    level_override = models.PositiveSmallIntegerField(
+        _("level (manual)"), choices=Level.choices, null=True, blank=True,
+        help_text=_("Leave empty to let entregent infer it from interactions and favours."),
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    perception = models.TextField(
+        _("how they see me"), blank=True, help_text=_("In their words, where known."),
+    )
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognition")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class OfferTold(Owned):
+    """One telling of one of my offers to one person: which of my offers they know, and since when."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offers_told",
+                               verbose_name=_("person"))
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="told",
+                              verbose_name=_("offer"))
+    told_at = models.DateTimeField(_("told"))
+    channel = models.CharField(_("channel"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("offer told")
+        verbose_name_plural = _("offers told")
+        ordering = ["-told_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.offer}"
+
+
+class Goal(Owned):
+    """Someone, or someone at an organisation, the user wants to reach, and why."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        REACHED = "reached", _("reached")
+        ABANDONED = "abandoned", _("abandoned")
+
+    target_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="goals", verbose_name=_("target person"))
+    target_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="goals",
+        verbose_name=_("target organisation"),
+    )
+    why = models.TextField(_("why"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices,
+                              default=State.ACTIVE)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_person__isnull=False) | Q(target_organization__isnull=False),
+                name="goal_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target_person or self.target_organization)
+
+
+class Task(Owned):
+    """Something to do by a date: thank someone, report an outcome, follow up."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("follow up")
+        THANK = "thank", _("thank")
+        REPORT_OUTCOME = "report_outcome", _("report the outcome")
+        REACH_OUT = "reach_out", _("reach out")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    due = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="tasks", verbose_name=_("person"))
+    intro = models.ForeignKey(Intro, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="tasks", verbose_name=_("introduction"))
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="tasks", verbose_name=_("favour"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["done_at", "due"]
+
+    def __str__(self) -> str:
+        return self.title

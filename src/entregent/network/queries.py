@@ -1,0 +1,209 @@
+"""Reads: forgiving name lookup, listings and the person card, each in a few bulk queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from entregent.network.errors import Ambiguous, InvalidInput, NotFound
+from entregent.network.models import (
+    ContactPoint,
+    Exchange,
+    Interaction,
+    Intro,
+    Link,
+    Need,
+    Offer,
+    OfferTold,
+    Person,
+    Recognition,
+    Status,
+    Tag,
+    Task,
+)
+from entregent.network.normalize import guess_kind, normalize
+from entregent.network.text import fold
+
+User = AbstractBaseUser
+
+# Above this many candidates an ambiguous name lists only the first ones.
+MAX_CANDIDATES = 10
+
+
+def _ambiguous(query: str, matches: QuerySet[Person]) -> Ambiguous:
+    candidates = list(matches.select_related("organization")[: MAX_CANDIDATES + 1])
+    return Ambiguous(
+        _("“%(query)s” matches several people; use a longer name, an email or #id.")
+        % {"query": query},
+        candidates[:MAX_CANDIDATES],
+    )
+
+
+def find_person(owner: User, query: str) -> Person:
+    """Find one person from what a user typed, forgiving case, accents and abbreviations.
+
+    1. "#42" picks person 42; "me" (or "moi") is the user.
+    2. An exact folded full name ("eloise dupont" finds "Éloïse Dupont").
+    3. An email, phone or web address of one of their contact points, normalised first.
+    4. A unique prefix of the full name, then a unique prefix of any word of it.
+    Several matches at one step raise `Ambiguous` with the candidates; none raises `NotFound`
+    with the closest names as suggestions.
+    """
+    raw = (query or "").strip()
+    if not raw:
+        raise InvalidInput(_("Give a name."))
+    people = Person.objects.filter(owner=owner)
+    if raw.startswith("#") and raw[1:].isdigit():
+        person = people.filter(pk=int(raw[1:])).first()
+        if person is None:
+            raise NotFound(_("No person has the id %(id)s.") % {"id": raw})
+        return person
+    key = fold(raw)
+    if key in ("me", "moi"):
+        me = people.filter(is_me=True).first()
+        if me is None:
+            raise NotFound(_("Your own person is missing; run “entregent init”."))
+        return me
+    steps: list[QuerySet[Person]] = [people.filter(name_key=key)]
+    kind = guess_kind(raw)
+    if kind != "handle":
+        try:
+            value = normalize(kind, raw)
+        except ValueError:
+            value = None
+        if value:
+            steps.append(people.filter(contact_points__kind=kind, contact_points__value=value))
+    else:
+        steps.append(people.filter(contact_points__kind="handle", contact_points__value=raw))
+    steps.append(people.filter(name_key__startswith=key))
+    steps.append(people.filter(name_key__contains=" " + key))
+    for step in steps:
+        matches = step.distinct().order_by("full_name", "pk")
+        found = list(matches[:2])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise _ambiguous(raw, matches)
+    suggestions = suggest_names(owner, raw)
+    hint = (_(" Did you mean: %(names)s?") % {"names": ", ".join(suggestions)}) if suggestions else ""
+    raise NotFound(_("Nobody called “%(query)s”.") % {"query": raw} + hint)
+
+
+def suggest_names(owner: User, query: str, limit: int = 3) -> list[str]:
+    """Closest full names to a mistyped query (for "did you mean")."""
+    names = dict(Person.objects.filter(owner=owner).values_list("name_key", "full_name"))
+    hits = process.extract(fold(query), list(names), scorer=fuzz.WRatio, limit=limit,
+                           score_cutoff=75)
+    return [names[hit[0]] for hit in hits]
+
+
+def find_my_offer(owner: User, query: str) -> Offer:
+    """Find one of my own offers by "#id" or by words of its text."""
+    offers = Offer.objects.filter(owner=owner, person__is_me=True)
+    raw = (query or "").strip()
+    if not raw:
+        raise InvalidInput(_("Name one of your offers (its #id or words of it)."))
+    if raw.startswith("#") and raw[1:].isdigit():
+        offer = offers.filter(pk=int(raw[1:])).first()
+        if offer is None:
+            raise NotFound(_("You have no offer with the id %(id)s.") % {"id": raw})
+        return offer
+    key = fold(raw)
+    matches = [o for o in offers.order_by("pk") if key in fold(o.text)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(_("None of your offers mentions “%(query)s”; see “entregent show me”.")
+                       % {"query": raw})
+    listing = "; ".join(f"#{o.pk} {o}" for o in matches[:MAX_CANDIDATES])
+    raise InvalidInput(_("Several of your offers match: %(list)s. Use #id.") % {"list": listing})
+
+
+def people_list(owner: User, *, tag: str = "", organization: str = "",
+                include_me: bool = False) -> QuerySet[Person]:
+    """People with their organisation, tags, last contact and number of interactions.
+
+    Two queries whatever the number of people: the annotated list and the tags prefetch.
+    """
+    qs = Person.objects.filter(owner=owner)
+    if not include_me:
+        qs = qs.filter(is_me=False)
+    if tag:
+        qs = qs.filter(tags__name=tag.strip().lower())
+    if organization:
+        qs = qs.filter(organization__name_key__contains=fold(organization))
+    return (
+        qs.select_related("organization")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .annotate(last_contact=Max("interactions__occurred_at"),
+                  interaction_count=Count("interactions", distinct=True))
+        .order_by("full_name", "pk")
+    )
+
+
+@dataclass
+class PersonCard:
+    """Everything known about one person, gathered for `show` and the person page."""
+
+    person: Person
+    contact_points: list[ContactPoint]
+    tags: list[str]
+    links: list[tuple[Person, Link]]
+    interactions: list[Interaction]
+    interaction_count: int
+    needs: list[Need]
+    offers: list[Offer]
+    favours: list[Exchange]
+    intros: list[Intro]
+    recognition: Recognition | None
+    offers_told: list[OfferTold]
+    my_offers_not_told: list[Offer]
+    tasks: list[Task]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def person_card(person: Person, recent: int = 10) -> PersonCard:
+    """Gather a person's card: contact points, ties, recent interactions, ledger, recognition."""
+    owner_id = person.owner_id
+    links = list(
+        Link.objects.filter(Q(a=person) | Q(b=person)).select_related("a", "b")
+        .order_by("-strength")
+    )
+    interactions = person.interactions.prefetch_related("participants").order_by("-occurred_at")
+    told = list(OfferTold.objects.filter(person=person).select_related("offer"))
+    told_ids = {t.offer_id for t in told}
+    my_open_offers = Offer.objects.filter(owner_id=owner_id, person__is_me=True,
+                                          status=Status.OPEN)
+    return PersonCard(
+        person=person,
+        contact_points=list(person.contact_points.all()),
+        tags=list(person.tags.order_by("name").values_list("name", flat=True)),
+        links=[(lk.b if lk.a_id == person.pk else lk.a, lk) for lk in links],
+        interactions=list(interactions[:recent]),
+        interaction_count=interactions.count(),
+        needs=list(person.needs.order_by("status", "-created_at")),
+        offers=list(person.offers.order_by("status", "-created_at")),
+        favours=list(
+            Exchange.objects.filter(Q(giver=person) | Q(receiver=person))
+            .select_related("giver", "receiver").order_by("-occurred_at")
+        ),
+        intros=list(
+            Intro.objects.filter(Q(intermediary=person) | Q(target=person) | Q(requester=person))
+            .select_related("requester", "intermediary", "target")
+        ),
+        recognition=Recognition.objects.filter(person=person).first(),
+        offers_told=told,
+        my_offers_not_told=[] if person.is_me else
+        [o for o in my_open_offers if o.pk not in told_ids],
+        tasks=list(person.tasks.filter(done_at=None).order_by("due")),
+    )
+
+
+def has_network(owner: User) -> bool:
+    """True when the user has any contact besides themselves."""
+    return Person.objects.filter(owner=owner, is_me=False).exists()
