@@ -20,9 +20,10 @@ run: $(STAMP)
 	$(BIN)/entregent serve
 
 ## test: install with the test extras, lint, run the whole suite
+# Tests keep their files (secret key, served demo databases) out of the user's data directory.
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	ENTREGENT_DATA_DIR="$${ENTREGENT_DATA_DIR:-$(CURDIR)/$(VENV)/test-data}" $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -119,6 +119,7 @@ class _Builder:
         self.now = dt.datetime.combine(today, dt.time(18, 0), tzinfo=PARIS)
         self.start = self.now - dt.timedelta(days=HISTORY_DAYS)
         self.emails: set[str] = set()
+        self.phones: set[str] = set()
         self.tags: dict[str, Tag] = {}
 
     # Rows ------------------------------------------------------------------------------------
@@ -154,6 +155,14 @@ class _Builder:
             n += 1
         self.emails.add(candidate)
         return candidate
+
+    def mobile(self) -> str:
+        """A French mobile number in E.164, never given twice."""
+        number = f"+336{self.rng.randrange(10**8):08d}"
+        while number in self.phones:
+            number = f"+337{self.rng.randrange(10**8):08d}"
+        self.phones.add(number)
+        return number
 
     def tag(self, name: str) -> Tag:
         if name not in self.tags:
@@ -266,9 +275,8 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                                        value=b.email_for(person.full_name, domain),
                                        created_at=b.start))
         if role.tag not in ("acquaintance", "prospect") or rng.random() < 0.1:
-            points.append(ContactPoint(
-                owner=owner, person=person, kind="phone", created_at=b.start,
-                value=f"+336{person.pk % 100:02d}{rng.randrange(100000):05d}{rng.randrange(10)}"))
+            points.append(ContactPoint(owner=owner, person=person, kind="phone",
+                                       value=b.mobile(), created_at=b.start))
         tag_rows.append((person, b.tag(role.tag)))
         if person.organization_id and domain_of[person.organization_id].endswith(".fr") and \
                 rng.random() < 0.3:

@@ -161,7 +161,8 @@ TIME_ZONE = env_str("ENTREGENT_TIME_ZONE", "Europe/Paris")
 ENTREGENT_DEFAULT_REGION = env_str("ENTREGENT_DEFAULT_REGION", "FR").upper()
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the installed packages (whitenoise finders): no collectstatic step.
+STATIC_ROOT = env_str("ENTREGENT_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -212,6 +212,7 @@ class PersonAdmin(OwnedAdmin):
             .prefetch_related("tags")
             .annotate(_last=Max("interactions__occurred_at"),
                       _count=Count("interactions", distinct=True))
+            .order_by("full_name", "pk")  # Meta.ordering is dropped from GROUP BY queries
         )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -245,7 +246,7 @@ class OrganizationAdmin(OwnedAdmin):
     fields = ("name", "domain", "notes")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(_people=Count("people"))
+        return super().get_queryset(request).annotate(_people=Count("people")).order_by("name")
 
     @admin.display(description=_("people"), ordering="_people")
     def people_count(self, obj: Organization) -> int:

@@ -50,7 +50,8 @@ def find_person(owner: User, query: str) -> Person:
     1. "#42" picks person 42; "me" (or "moi") is the user.
     2. An exact folded full name ("eloise dupont" finds "Éloïse Dupont").
     3. An email, phone or web address of one of their contact points, normalised first.
-    4. A unique prefix of the full name, then a unique prefix of any word of it.
+    4. A unique prefix of the full name, then a unique prefix of any word of it (words split at
+       spaces, hyphens and apostrophes: "kerjean" finds "Yves Martin-Kerjean").
     Several matches at one step raise `Ambiguous` with the candidates; none raises `NotFound`
     with the closest names as suggestions.
     """
@@ -81,7 +82,8 @@ def find_person(owner: User, query: str) -> Person:
     else:
         steps.append(people.filter(contact_points__kind="handle", contact_points__value=raw))
     steps.append(people.filter(name_key__startswith=key))
-    steps.append(people.filter(name_key__contains=" " + key))
+    steps.append(people.filter(Q(name_key__contains=" " + key) | Q(name_key__contains="-" + key)
+                               | Q(name_key__contains="'" + key)))
     for step in steps:
         matches = step.distinct().order_by("full_name", "pk")
         found = list(matches[:2])

@@ -1,0 +1,224 @@
+"""Every CLI command through Typer's runner: what it prints, writes, and refuses (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from typer.testing import CliRunner
+
+from entregent.cli.commands import app
+from entregent.network import services
+from entregent.network.models import (
+    Exchange,
+    Interaction,
+    Link,
+    Need,
+    Offer,
+    OfferTold,
+    Person,
+    Task,
+)
+
+runner = CliRunner()
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def cli(owner, me, monkeypatch):
+    """Run a command as the owner; returns the result."""
+    monkeypatch.setenv("ENTREGENT_USER", "owner")
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    return invoke
+
+
+@pytest.fixture
+def yves(owner):
+    return services.add_person(owner, "Yves Martin", organization="Armor",
+                               emails=["yves@armor.fr"])
+
+
+def test_it_adds_a_person(cli, owner) -> None:
+    result = cli("add", "Zoé Le Goff", "--org", "Kerlann", "--title", "CEO", "--email",
+                 "zoe@kerlann.fr", "--email", "zoe@perso.fr", "--phone", "06 12 34 56 78",
+                 "--tag", "client", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "Added Zoé Le Goff" in result.output
+    zoe = Person.objects.get(owner=owner, full_name="Zoé Le Goff")
+    assert zoe.contact_points.count() == 3 and zoe.language == "fr"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", ""], "name cannot be empty"),
+    (["add", "Zoé", "--email", "nope"], "not an email"),
+    (["add", "Zoé", "--phone", "12"], "not a phone"),
+    (["add", "Zoé", "--lang", "de"], "Unknown language"),
+])
+def test_it_refuses_bad_people(cli, owner, args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+    assert not Person.objects.filter(owner=owner, is_me=False).exists()
+
+
+def test_it_logs_an_interaction(cli, yves) -> None:
+    services.add_person(yves.owner, "Zoé Le Goff")
+    result = cli("log", "yves", "zoe", "--kind", "meeting", "--by", "them", "--on", "2026-03-14",
+                 "--note", "Lunch")
+    assert result.exit_code == 0, result.output
+    interaction = Interaction.objects.get()
+    assert interaction.direction == "them" and interaction.participants.count() == 2
+    assert f"{interaction.occurred_at:%Y-%m-%d}" == "2026-03-14"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["log", "yves", "--kind", "fax"], "Unknown kind"),
+    (["log", "yves", "--kind", "call", "--by", "nobody"], "Unknown initiative"),
+    (["log", "yves", "--kind", "call", "--on", "14 mars"], "not a date"),
+    (["log", "yves", "--kind", "call", "--on", "2999-01-01"], "in the future"),
+    (["log", "yves", "nobody", "--kind", "call"], "Nobody called “nobody”"),
+])
+def test_it_refuses_bad_interactions(cli, yves, args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not Interaction.objects.exists()
+
+
+def test_it_lists_candidates_for_an_ambiguous_name(cli, owner) -> None:
+    services.add_person(owner, "Jean Martin", organization="Armor")
+    services.add_person(owner, "Jean Martin", organization="Iroise")
+    result = cli("log", "jean", "--kind", "call")
+    assert result.exit_code == 2
+    assert "matches several people" in result.output
+    assert "Armor" in result.output and "Iroise" in result.output
+    assert len(re.findall(r"#\d+\s+Jean Martin", result.output)) == 2
+
+
+def test_it_records_who_knows_whom(cli, yves, owner) -> None:
+    services.add_person(owner, "Xavier Lambert")
+    result = cli("knows", "Yves", "Xavier", "--context", "works regularly with", "--strength", "4")
+    assert result.exit_code == 0, result.output
+    assert Link.objects.get().context == "works regularly with"
+    assert cli("knows", "Yves", "Xavier", "--strength", "9").exit_code == 2
+    assert cli("knows", "Yves", "Yves").exit_code == 2
+
+
+def test_it_records_needs_and_offers(cli, yves, me) -> None:
+    assert cli("need", "Yves", "Cherche", "une location").exit_code == 0
+    assert Need.objects.get().text == "Cherche une location"
+    assert cli("offer", "me", "I know a rental").exit_code == 0
+    assert Offer.objects.get().person == me
+    result = cli("need", "Yves", " ")
+    assert result.exit_code == 2 and "cannot be empty" in result.output
+
+
+def test_it_records_favours_both_ways(cli, yves) -> None:
+    result = cli("gave", "Yves", "information", "--note", "Rental contact")
+    assert result.exit_code == 0, result.output
+    result = cli("received", "Yves", "introduction", "--on", "yesterday")
+    assert result.exit_code == 0, result.output
+    assert "Thank them by" in result.output
+    assert Exchange.objects.count() == 2 and Task.objects.get().kind == "thank"
+    result = cli("gave", "Yves", "job")
+    assert result.exit_code == 2 and "Unknown rung" in result.output
+    assert Exchange.objects.count() == 2
+
+
+def test_it_records_an_offer_told(cli, yves, me) -> None:
+    services.add_offer(me, "Je peux relire un pitch commercial")
+    result = cli("told", "Yves", "pitch", "--channel", "lunch")
+    assert result.exit_code == 0, result.output
+    assert OfferTold.objects.get().person == yves
+    assert cli("told", "Yves", "holiday").exit_code == 2
+
+
+def test_it_shows_a_person(cli, yves, me) -> None:
+    services.add_need(yves, "Cherche une location")
+    services.log_interaction(yves.owner, [yves], kind="call", direction="them")
+    result = cli("show", "yves@armor.fr")
+    assert result.exit_code == 0, result.output
+    assert "Yves Martin" in result.output and "Cherche une location" in result.output
+    data = json.loads(cli("show", "Yves", "--json").output)
+    assert data["name"] == "Yves Martin" and data["interaction_count"] == 1
+    assert data["needs"][0]["text"] == "Cherche une location"
+
+
+def test_it_lists_people(cli, yves, owner) -> None:
+    services.add_person(owner, "Zoé Le Goff", tags=["client"])
+    result = cli("people")
+    assert result.exit_code == 0 and "Yves Martin" in result.output and "2 people" in result.output
+    rows = json.loads(cli("people", "--tag", "client", "--json").output)
+    assert [r["name"] for r in rows] == ["Zoé Le Goff"]
+    rows = json.loads(cli("people", "--org", "armor", "--json").output)
+    assert [r["organization"] for r in rows] == ["Armor"]
+
+
+def test_it_initialises_an_account(db, monkeypatch) -> None:
+    monkeypatch.delenv("ENTREGENT_USER", raising=False)
+    result = runner.invoke(app, ["init", "--username", "claire", "--name", "Claire Dubois",
+                                 "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    user = get_user_model().objects.get(username="claire")
+    assert user.check_password("a-long-password") and user.is_staff
+    assert Person.objects.get(owner=user, is_me=True).full_name == "Claire Dubois"
+    again = runner.invoke(app, ["init", "--username", "claire"])
+    assert again.exit_code == 0 and "already exists" in again.output
+    short = runner.invoke(app, ["init", "--username", "other", "--password", "short"])
+    assert short.exit_code == 2
+
+
+def test_it_loads_the_demo_and_refuses_to_overwrite(db, monkeypatch) -> None:
+    monkeypatch.delenv("ENTREGENT_USER", raising=False)
+    result = runner.invoke(app, ["demo", "--people", "30", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    user = get_user_model().objects.get(username="demo")
+    assert user.check_password("demo")
+    count = Person.objects.filter(owner=user).count()
+    refused = runner.invoke(app, ["demo"])
+    assert refused.exit_code == 2 and "--reset" in refused.output
+    kept = runner.invoke(app, ["demo", "--if-empty"])
+    assert kept.exit_code == 0 and Person.objects.filter(owner=user).count() == count
+    reset = runner.invoke(app, ["demo", "--people", "20", "--reset"])
+    assert reset.exit_code == 0
+    assert Person.objects.filter(owner=user).count() == 21
+
+
+def test_it_asks_which_account_when_there_are_several(owner, teammate, monkeypatch) -> None:
+    monkeypatch.delenv("ENTREGENT_USER", raising=False)
+    result = runner.invoke(app, ["people"])
+    assert result.exit_code == 2 and "ENTREGENT_USER" in result.output
+    monkeypatch.setenv("ENTREGENT_USER", "ghost")
+    assert runner.invoke(app, ["people"]).exit_code == 2
+
+
+def test_it_reports_an_unexpected_error_in_one_line(cli, yves, monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "add_need", boom)
+    result = cli("need", "Yves", "anything")
+    assert result.exit_code == 1
+    assert "unexpected error (RuntimeError: disk on fire)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_it_documents_every_command_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    missing = [n for n in names if f"entregent {n}" not in readme]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_it_gives_every_command_help_and_an_example() -> None:
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output and f"entregent {name}" in result.output, name

@@ -1,0 +1,131 @@
+"""The admin is the web interface for now: every model usable, and only one's own rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from entregent.demo import build_demo
+from entregent.network import services
+from entregent.network.models import ContactPoint, Link, Person
+
+MODELS = ["person", "organization", "tag", "contactpoint", "link", "interaction", "need",
+          "offer", "exchange", "intro", "recognition", "offertold", "goal", "task"]
+
+
+@pytest.fixture
+def demo_owner(owner):
+    build_demo(owner, people=40, seed=1, today=dt.date(2026, 11, 29))
+    return owner
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_it_shows_every_list_and_form(client, demo_owner, model: str) -> None:
+    client.force_login(demo_owner)
+    changelist = client.get(reverse(f"admin:network_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert client.get(reverse(f"admin:network_{model}_add")).status_code == 200
+    assert client.get(reverse(f"admin:network_{model}_changelist"), {"q": "martin"}).status_code \
+        == 200
+
+
+def test_it_searches_and_filters_people(client, demo_owner) -> None:
+    client.force_login(demo_owner)
+    response = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
+    assert "Yves Martin" in response.content.decode()
+    tag = demo_owner and services.tag_person(Person.objects.get(full_name="Yves Martin"),
+                                             ["vip"])[0]
+    response = client.get(reverse("admin:network_person_changelist"), {"tags__id__exact": tag.pk})
+    assert "Yves Martin" in response.content.decode()
+
+
+def test_it_checks_ownership(client, demo_owner, outsider) -> None:
+    yves = Person.objects.get(owner=demo_owner, full_name="Yves Martin")
+    client.force_login(outsider)
+    response = client.get(reverse("admin:network_person_change", args=[yves.pk]))
+    assert response.status_code == 302  # the admin redirects a missing object to the index
+    listing = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
+    assert "Yves Martin" not in listing.content.decode()
+    search = client.get(reverse("admin:autocomplete"), {
+        "app_label": "network", "model_name": "interaction", "field_name": "participants",
+        "term": "yves"})
+    assert "Yves" not in search.content.decode()
+
+
+def test_it_refuses_anonymous_visitors(client, db) -> None:
+    response = client.get(reverse("admin:network_person_changelist"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get(reverse("admin:login")).status_code == 200
+
+
+def _person_form(**extra: str) -> dict[str, str]:
+    data = {
+        "full_name": "Zoé Le Goff", "title": "", "language": "fr", "closeness": "", "notes": "",
+        "contact_points-TOTAL_FORMS": "1", "contact_points-INITIAL_FORMS": "0",
+        "contact_points-0-kind": "phone", "contact_points-0-value": "06 12 34 56 78",
+        "contact_points-0-label": "mobile",
+    }
+    for prefix in ("needs", "offers", "recognition"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    data.update(extra)
+    return data
+
+
+def test_it_adds_a_person_with_a_normalised_phone(client, owner) -> None:
+    client.force_login(owner)
+    response = client.post(reverse("admin:network_person_add"), _person_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Person.objects.get(owner=owner, full_name="Zoé Le Goff")
+    assert person.contact_points.get().value == "+33612345678"
+    assert person.contact_points.get().owner == owner
+
+
+def test_it_reports_a_duplicate_contact_point_as_a_form_error(client, owner) -> None:
+    services.add_person(owner, "Other", phones=["06 12 34 56 78"])
+    client.force_login(owner)
+    response = client.post(reverse("admin:network_person_add"), _person_form())
+    assert response.status_code == 200  # the form again, with the error
+    assert ContactPoint.objects.filter(owner=owner).count() == 1
+
+
+def test_it_orders_a_link_pair(client, owner) -> None:
+    a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
+    client.force_login(owner)
+    response = client.post(reverse("admin:network_link_add"), {
+        "a": b.pk, "b": a.pk, "kind": "knows", "context": "", "strength": 3, "source": "manual"})
+    assert response.status_code == 302
+    link = Link.objects.get()
+    assert (link.a_id, link.b_id, link.owner) == (a.pk, b.pk, owner)
+
+
+def test_it_runs_actions_through_services(client, owner, me) -> None:
+    y = services.add_person(owner, "Yves")
+    exchange = services.record_favour(owner, y, me, "advice")
+    client.force_login(owner)
+    client.post(reverse("admin:network_exchange_changelist"),
+                {"action": "mark_thanked", "_selected_action": [exchange.pk]})
+    exchange.refresh_from_db()
+    assert exchange.thanked_at is not None and exchange.tasks.get().done_at is not None
+    client.post(reverse("admin:network_person_changelist"),
+                {"action": "delete_people", "_selected_action": [me.pk, y.pk]})
+    assert list(Person.objects.filter(owner=owner)) == [me]
+
+
+def test_it_lists_people_in_constant_queries(client, owner, me) -> None:
+    client.force_login(owner)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("admin:network_person_changelist")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.add_person(owner, "First", organization="Org", tags=["t"])
+    before = count()
+    for i in range(10):
+        services.add_person(owner, f"P{i}", organization=f"Org {i}", tags=[f"t{i}"])
+    assert count() == before
