@@ -23,25 +23,29 @@ from entregent.network.text import fold
 TODAY = dt.date(2026, 11, 29)
 
 
+def _sorted(rows) -> list:
+    return sorted(rows, key=repr)  # rows hold None next to strings
+
+
 def _fingerprint(owner) -> dict[str, list]:
     """The demo's content without ids or owners, comparable across two databases or users."""
     names = dict(Person.objects.filter(owner=owner).values_list("pk", "full_name"))
     through = Interaction.participants.through.objects.filter(interaction__owner=owner)
     return {
-        "people": sorted(Person.objects.filter(owner=owner).values_list(
+        "people": _sorted(Person.objects.filter(owner=owner).values_list(
             "full_name", "title", "language", "organization__name", "closeness")),
-        "points": sorted(Person.objects.filter(owner=owner).values_list(
+        "points": _sorted(Person.objects.filter(owner=owner).values_list(
             "full_name", "contact_points__value")),
-        "interactions": sorted(
+        "interactions": _sorted(
             (i.occurred_at.isoformat(), i.kind, i.direction, i.summary)
             for i in Interaction.objects.filter(owner=owner)),
-        "participants": sorted(
+        "participants": _sorted(
             (t.interaction.occurred_at.isoformat(), names[t.person_id])
             for t in through.select_related("interaction")),
-        "links": sorted((names[a], names[b], k, s) for a, b, k, s in Link.objects.filter(
+        "links": _sorted((names[a], names[b], k, s) for a, b, k, s in Link.objects.filter(
             owner=owner).values_list("a", "b", "kind", "strength")),
-        "needs": sorted(Need.objects.filter(owner=owner).values_list("person__full_name", "text")),
-        "favours": sorted(Exchange.objects.filter(owner=owner).values_list(
+        "needs": _sorted(Need.objects.filter(owner=owner).values_list("person__full_name", "text")),
+        "favours": _sorted(Exchange.objects.filter(owner=owner).values_list(
             "giver__full_name", "receiver__full_name", "rung")),
     }
 
