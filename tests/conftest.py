@@ -17,8 +17,9 @@ def _fast_passwords(settings) -> None:
 
 
 def _user(username: str):
-    return get_user_model().objects.create_user(username=username, password="password",
-                                                is_staff=True)
+    return get_user_model().objects.create_user(
+        username=username, password="password", is_staff=True
+    )
 
 
 @pytest.fixture

@@ -32,21 +32,34 @@ def _fingerprint(owner) -> dict[str, list]:
     names = dict(Person.objects.filter(owner=owner).values_list("pk", "full_name"))
     through = Interaction.participants.through.objects.filter(interaction__owner=owner)
     return {
-        "people": _sorted(Person.objects.filter(owner=owner).values_list(
-            "full_name", "title", "language", "organization__name", "closeness")),
-        "points": _sorted(Person.objects.filter(owner=owner).values_list(
-            "full_name", "contact_points__value")),
+        "people": _sorted(
+            Person.objects.filter(owner=owner).values_list(
+                "full_name", "title", "language", "organization__name", "closeness"
+            )
+        ),
+        "points": _sorted(
+            Person.objects.filter(owner=owner).values_list("full_name", "contact_points__value")
+        ),
         "interactions": _sorted(
             (i.occurred_at.isoformat(), i.kind, i.direction, i.summary)
-            for i in Interaction.objects.filter(owner=owner)),
+            for i in Interaction.objects.filter(owner=owner)
+        ),
         "participants": _sorted(
             (t.interaction.occurred_at.isoformat(), names[t.person_id])
-            for t in through.select_related("interaction")),
-        "links": _sorted((names[a], names[b], k, s) for a, b, k, s in Link.objects.filter(
-            owner=owner).values_list("a", "b", "kind", "strength")),
+            for t in through.select_related("interaction")
+        ),
+        "links": _sorted(
+            (names[a], names[b], k, s)
+            for a, b, k, s in Link.objects.filter(owner=owner).values_list(
+                "a", "b", "kind", "strength"
+            )
+        ),
         "needs": _sorted(Need.objects.filter(owner=owner).values_list("person__full_name", "text")),
-        "favours": _sorted(Exchange.objects.filter(owner=owner).values_list(
-            "giver__full_name", "receiver__full_name", "rung")),
+        "favours": _sorted(
+            Exchange.objects.filter(owner=owner).values_list(
+                "giver__full_name", "receiver__full_name", "rung"
+            )
+        ),
     }
 
 
@@ -72,8 +85,9 @@ def test_it_holds_the_founding_story(network) -> None:
     assert x.organization.name == "Banque Lambda"
     assert "former client" in y.tags.values_list("name", flat=True)
     assert "prospect" in x.tags.values_list("name", flat=True)
-    link = Link.objects.get(owner=owner, a=min(x, y, key=lambda p: p.pk),
-                            b=max(x, y, key=lambda p: p.pk))
+    link = Link.objects.get(
+        owner=owner, a=min(x, y, key=lambda p: p.pk), b=max(x, y, key=lambda p: p.pk)
+    )
     assert "travaille régulièrement avec" in link.context
     need = Need.objects.get(owner=owner, person=y, status="open")
     assert "location" in need.text and "vacances" in need.text
@@ -86,22 +100,34 @@ def test_it_holds_the_founding_story(network) -> None:
 
 def test_it_spans_three_years_with_human_rhythms(network) -> None:
     owner, summary = network
-    span = Interaction.objects.filter(owner=owner).aggregate(first=Min("occurred_at"),
-                                                             last=Max("occurred_at"))
+    span = Interaction.objects.filter(owner=owner).aggregate(
+        first=Min("occurred_at"), last=Max("occurred_at")
+    )
     assert (span["last"] - span["first"]).days > 2.5 * 365
     assert span["last"].date() <= TODAY
     per_person = dict(
-        Person.objects.filter(owner=owner, is_me=False).annotate(n=Count("interactions"))
-        .values_list("full_name", "n"))
+        Person.objects.filter(owner=owner, is_me=False)
+        .annotate(n=Count("interactions"))
+        .values_list("full_name", "n")
+    )
     counts = sorted(per_person.values(), reverse=True)
     assert counts[0] > 80  # the closest: weekly or so
     assert sum(1 for c in counts if c <= 5) > 30  # a long tail of yearly acquaintances
     tags = Counter(Person.objects.filter(owner=owner).values_list("tags__name", flat=True))
-    for circle in ("family", "close friend", "colleague", "client", "former client", "prospect",
-                   "friend", "acquaintance"):
+    for circle in (
+        "family",
+        "close friend",
+        "colleague",
+        "client",
+        "former client",
+        "prospect",
+        "friend",
+        "acquaintance",
+    ):
         assert tags[circle] > 0, circle
-    directions = Counter(Interaction.objects.filter(owner=owner)
-                         .values_list("direction", flat=True))
+    directions = Counter(
+        Interaction.objects.filter(owner=owner).values_list("direction", flat=True)
+    )
     assert min(directions.values()) > summary.interactions * 0.1
     hours = Counter(i.occurred_at.hour for i in Interaction.objects.filter(owner=owner))
     assert sum(hours[h] for h in range(0, 6)) == 0  # nobody meets at 3 a.m.
@@ -111,8 +137,10 @@ def test_it_has_drifted_relationships(network) -> None:
     owner, _summary = network
     now = dt.datetime.combine(TODAY, dt.time(), tzinfo=dt.UTC)
     drifted = [
-        p for p in Person.objects.filter(owner=owner, tags__name__in=["close friend", "friend"])
-        .annotate(n=Count("interactions"), last=Max("interactions__occurred_at"))
+        p
+        for p in Person.objects.filter(
+            owner=owner, tags__name__in=["close friend", "friend"]
+        ).annotate(n=Count("interactions"), last=Max("interactions__occurred_at"))
         if p.n >= 8 and (now - p.last).days > 120
     ]
     assert drifted, "some friends should have drifted away"

@@ -60,20 +60,63 @@ class Role:
 
 ROLES = [
     Role("family", (5, 10), (("meeting", 4), ("call", 3), ("message", 5)), (0.4, 0.6), False, 4, 0),
-    Role("close friend", (9, 20), (("meeting", 4), ("call", 2), ("message", 4)), (0.3, 0.7),
-         False, 9, 0),
-    Role("colleague", (7, 25), (("meeting", 5), ("email", 5), ("call", 2)), (0.3, 0.7), True,
-         40, 0.10),
-    Role("client", (18, 50), (("meeting", 3), ("email", 5), ("call", 3)), (0.4, 0.8), True, 40,
-         0.08),
-    Role("former client", (25, 60), (("meeting", 2), ("email", 4), ("call", 2)), (0.3, 0.7),
-         True, 60, 0.10),
-    Role("prospect", (40, 120), (("email", 4), ("meeting", 1), ("call", 1), ("social", 2)),
-         (0.75, 0.95), True, 50, 0.07),
-    Role("friend", (35, 120), (("meeting", 3), ("message", 4), ("call", 1), ("social", 1)),
-         (0.3, 0.7), False, 60, 0.12),
-    Role("acquaintance", (300, 700), (("social", 5), ("email", 2), ("meeting", 1)), (0.2, 0.8),
-         False, 10**9, 0.53),
+    Role(
+        "close friend",
+        (9, 20),
+        (("meeting", 4), ("call", 2), ("message", 4)),
+        (0.3, 0.7),
+        False,
+        9,
+        0,
+    ),
+    Role(
+        "colleague",
+        (7, 25),
+        (("meeting", 5), ("email", 5), ("call", 2)),
+        (0.3, 0.7),
+        True,
+        40,
+        0.10,
+    ),
+    Role(
+        "client", (18, 50), (("meeting", 3), ("email", 5), ("call", 3)), (0.4, 0.8), True, 40, 0.08
+    ),
+    Role(
+        "former client",
+        (25, 60),
+        (("meeting", 2), ("email", 4), ("call", 2)),
+        (0.3, 0.7),
+        True,
+        60,
+        0.10,
+    ),
+    Role(
+        "prospect",
+        (40, 120),
+        (("email", 4), ("meeting", 1), ("call", 1), ("social", 2)),
+        (0.75, 0.95),
+        True,
+        50,
+        0.07,
+    ),
+    Role(
+        "friend",
+        (35, 120),
+        (("meeting", 3), ("message", 4), ("call", 1), ("social", 1)),
+        (0.3, 0.7),
+        False,
+        60,
+        0.12,
+    ),
+    Role(
+        "acquaintance",
+        (300, 700),
+        (("social", 5), ("email", 2), ("meeting", 1)),
+        (0.2, 0.8),
+        False,
+        10**9,
+        0.53,
+    ),
 ]
 WORK_ROLES = {"colleague", "client", "former client", "prospect"}
 
@@ -125,25 +168,42 @@ class _Builder:
     # Rows ------------------------------------------------------------------------------------
 
     def organizations(self) -> list[Organization]:
-        orgs = [Organization(owner=self.owner, name=n, name_key=fold(n), domain=d,
-                             created_at=self.start)
-                for n, d, _field in words.ORGANIZATIONS]
+        orgs = [
+            Organization(
+                owner=self.owner, name=n, name_key=fold(n), domain=d, created_at=self.start
+            )
+            for n, d, _field in words.ORGANIZATIONS
+        ]
         extra = max(0, self.n // 25 - len(orgs))
         for i in range(extra):
-            name = f"{self.rng.choice(['Société', 'Groupe', 'Studio', 'Atelier', 'Cabinet'])} " \
-                   f"{self.rng.choice(words.FRENCH_LAST)} {i + 1}"
-            orgs.append(Organization(owner=self.owner, name=name, name_key=fold(name),
-                                     domain=f"{fold(name).replace(' ', '-')}.fr",
-                                     created_at=self.start))
+            name = (
+                f"{self.rng.choice(['Société', 'Groupe', 'Studio', 'Atelier', 'Cabinet'])} "
+                f"{self.rng.choice(words.FRENCH_LAST)} {i + 1}"
+            )
+            orgs.append(
+                Organization(
+                    owner=self.owner,
+                    name=name,
+                    name_key=fold(name),
+                    domain=f"{fold(name).replace(' ', '-')}.fr",
+                    created_at=self.start,
+                )
+            )
         return orgs
 
     def name(self) -> tuple[str, str]:
         if self.rng.random() < 0.8:
-            first, last, lang = (self.rng.choice(words.FRENCH_FIRST),
-                                 self.rng.choice(words.FRENCH_LAST), "fr")
+            first, last, lang = (
+                self.rng.choice(words.FRENCH_FIRST),
+                self.rng.choice(words.FRENCH_LAST),
+                "fr",
+            )
         else:
-            first, last, lang = (self.rng.choice(words.ENGLISH_FIRST),
-                                 self.rng.choice(words.ENGLISH_LAST), "en")
+            first, last, lang = (
+                self.rng.choice(words.ENGLISH_FIRST),
+                self.rng.choice(words.ENGLISH_LAST),
+                "en",
+            )
         return f"{first} {last}", lang
 
     def email_for(self, full_name: str, domain: str) -> str:
@@ -176,9 +236,12 @@ class _Builder:
                 day += dt.timedelta(days=1)
             hour = self.rng.choice([9, 10, 11, 12, 14, 15, 16, 17])
         else:
-            hour = self.rng.choice([12, 13, 18, 19, 20, 21] if day.weekday() < 5
-                                   else [10, 11, 12, 15, 16, 17])
-        moment = day.replace(hour=hour, minute=self.rng.choice([0, 15, 30, 45]))
+            hour = self.rng.choice(
+                [12, 13, 18, 19, 20, 21] if day.weekday() < 5 else [10, 11, 12, 15, 16, 17]
+            )
+        moment = day.replace(
+            hour=hour, minute=self.rng.choice([0, 15, 30, 45]), second=0, microsecond=0
+        )
         return min(moment, self.now - dt.timedelta(hours=1))
 
     def rhythm(self, role: Role) -> list[dt.datetime]:
@@ -186,8 +249,10 @@ class _Builder:
         mean_gap = self.rng.uniform(*role.gap_days)
         begin = self.start + dt.timedelta(days=self.rng.uniform(0, 240 if role.share == 0 else 700))
         drift_at = None
-        if role.tag in ("close friend", "friend", "colleague", "former client") and \
-                self.rng.random() < 0.25:
+        if (
+            role.tag in ("close friend", "friend", "colleague", "former client")
+            and self.rng.random() < 0.25
+        ):
             drift_at = self.now - dt.timedelta(days=self.rng.uniform(150, 600))
         dates = []
         t = begin
@@ -207,8 +272,14 @@ class _Builder:
         return [self.moment(d, role.tag in WORK_ROLES) for d in dates]
 
 
-def build_demo(owner: AbstractBaseUser, *, people: int = 150, seed: int = 7,
-               today: dt.date | None = None, progress: Progress | None = None) -> DemoSummary:
+def build_demo(
+    owner: AbstractBaseUser,
+    *,
+    people: int = 150,
+    seed: int = 7,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
     """Create the demo network for `owner` in one transaction (the owner must have no data)."""
     today = today or dt.datetime.now(PARIS).date()
     with transaction.atomic():
@@ -218,7 +289,7 @@ def build_demo(owner: AbstractBaseUser, *, people: int = 150, seed: int = 7,
 def _bulk(model: type, rows: list, stage: str, progress: Progress | None) -> list:
     """Insert rows in batches, reporting progress; returns the rows with their primary keys."""
     for i in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[i:i + BATCH], batch_size=BATCH)
+        model.objects.bulk_create(rows[i : i + BATCH], batch_size=BATCH)
         if progress:
             progress(stage, min(i + BATCH, len(rows)), len(rows))
     if progress and not rows:
@@ -232,15 +303,34 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     org_by_name = {o.name: o for o in orgs}
     domain_of = {o.pk: o.domain for o in orgs}
 
-    me = Person(owner=owner, full_name=ME_NAME, name_key=fold(ME_NAME), is_me=True,
-                language="fr", title="Consultante en développement commercial",
-                created_at=b.start)
-    x = Person(owner=owner, full_name=X_NAME, name_key=fold(X_NAME), language="fr",
-               title="Directeur général", organization=org_by_name["Banque Lambda"],
-               created_at=b.start)
-    y = Person(owner=owner, full_name=Y_NAME, name_key=fold(Y_NAME), language="fr",
-               title="Directeur commercial", organization=org_by_name["Groupe Armor Distribution"],
-               closeness=4, created_at=b.start)
+    me = Person(
+        owner=owner,
+        full_name=ME_NAME,
+        name_key=fold(ME_NAME),
+        is_me=True,
+        language="fr",
+        title="Consultante en développement commercial",
+        created_at=b.start,
+    )
+    x = Person(
+        owner=owner,
+        full_name=X_NAME,
+        name_key=fold(X_NAME),
+        language="fr",
+        title="Directeur général",
+        organization=org_by_name["Banque Lambda"],
+        created_at=b.start,
+    )
+    y = Person(
+        owner=owner,
+        full_name=Y_NAME,
+        name_key=fold(Y_NAME),
+        language="fr",
+        title="Directeur commercial",
+        organization=org_by_name["Groupe Armor Distribution"],
+        closeness=4,
+        created_at=b.start,
+    )
     roles_of: dict[int, Role] = {}
     persons = [me, x, y]
     role_list: list[Role | None] = [None, ROLES[5], ROLES[4]]
@@ -249,14 +339,33 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
         for _i in range(count):
             full_name, lang = b.name()
             org = rng.choice(work_orgs) if (role.tag in WORK_ROLES or rng.random() < 0.5) else None
-            persons.append(Person(
-                owner=owner, full_name=full_name, name_key=fold(full_name), language=lang,
-                organization=org, title=rng.choice(["", "Directeur", "Responsable achats",
-                                                    "Head of Sales", "CEO", "Chargée de mission",
-                                                    "Consultant", "Engineer"]) if org else "",
-                closeness=rng.choice([5, 5, 4]) if role.tag in ("family", "close friend") else None,
-                created_at=b.start,
-            ))
+            persons.append(
+                Person(
+                    owner=owner,
+                    full_name=full_name,
+                    name_key=fold(full_name),
+                    language=lang,
+                    organization=org,
+                    title=rng.choice(
+                        [
+                            "",
+                            "Directeur",
+                            "Responsable achats",
+                            "Head of Sales",
+                            "CEO",
+                            "Chef de projet",
+                            "Consultant",
+                            "Engineer",
+                        ]
+                    )
+                    if org
+                    else "",
+                    closeness=rng.choice([5, 5, 4])
+                    if role.tag in ("family", "close friend")
+                    else None,
+                    created_at=b.start,
+                )
+            )
             role_list.append(role)
     _bulk(Person, persons, "people", progress)
     for person, role in zip(persons, role_list, strict=True):
@@ -269,20 +378,40 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     for person in persons[1:]:
         role = roles_of[person.pk]
         domain = domain_of.get(person.organization_id) or rng.choice(
-            ["gmail.com", "orange.fr", "free.fr", "outlook.com", "laposte.net"])
+            ["gmail.com", "orange.fr", "free.fr", "outlook.com", "laposte.net"]
+        )
         if role.tag != "acquaintance" or rng.random() < 0.6:
-            points.append(ContactPoint(owner=owner, person=person, kind="email",
-                                       value=b.email_for(person.full_name, domain),
-                                       created_at=b.start))
+            points.append(
+                ContactPoint(
+                    owner=owner,
+                    person=person,
+                    kind="email",
+                    value=b.email_for(person.full_name, domain),
+                    created_at=b.start,
+                )
+            )
         if role.tag not in ("acquaintance", "prospect") or rng.random() < 0.1:
-            points.append(ContactPoint(owner=owner, person=person, kind="phone",
-                                       value=b.mobile(), created_at=b.start))
+            points.append(
+                ContactPoint(
+                    owner=owner, person=person, kind="phone", value=b.mobile(), created_at=b.start
+                )
+            )
         tag_rows.append((person, b.tag(role.tag)))
-        if person.organization_id and domain_of[person.organization_id].endswith(".fr") and \
-                rng.random() < 0.3:
+        if (
+            person.organization_id
+            and domain_of[person.organization_id].endswith(".fr")
+            and rng.random() < 0.3
+        ):
             tag_rows.append((person, b.tag(rng.choice(["bretagne", "nantes", "rennes"]))))
-    points.append(ContactPoint(owner=owner, person=me, kind="email",
-                               value="claire.dubois@conseil-dubois.fr", created_at=b.start))
+    points.append(
+        ContactPoint(
+            owner=owner,
+            person=me,
+            kind="email",
+            value="claire.dubois@conseil-dubois.fr",
+            created_at=b.start,
+        )
+    )
     _bulk(ContactPoint, points, "contact points", progress)
     _bulk(Tag, list(b.tags.values()), "tags", progress)
     _bulk(Through, [Through(person_id=p.pk, tag_id=t.pk) for p, t in tag_rows], "tags", progress)
@@ -313,9 +442,15 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
             if kind == "meeting":
                 direction = "mutual" if roll < 0.5 else direction
             note = rng.choice(words.INTERACTION_NOTES[kind])
-            interaction = Interaction(owner=owner, occurred_at=when, kind=kind,
-                                      direction=direction, summary=note, source="demo",
-                                      created_at=when)
+            interaction = Interaction(
+                owner=owner,
+                occurred_at=when,
+                kind=kind,
+                direction=direction,
+                summary=note,
+                source="demo",
+                created_at=when,
+            )
             interactions.append(interaction)
             participants.append((interaction, person))
     # A few group meetings: colleagues of one organisation around one table.
@@ -328,15 +463,25 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
             for _i in range(rng.randint(1, 4)):
                 when = b.moment(b.now - dt.timedelta(days=rng.uniform(10, HISTORY_DAYS)), True)
                 group = rng.sample(org_people, min(len(org_people), rng.randint(2, 4)))
-                interaction = Interaction(owner=owner, occurred_at=when, kind="meeting",
-                                          direction="mutual", summary="Réunion d'équipe",
-                                          source="demo", created_at=when)
+                interaction = Interaction(
+                    owner=owner,
+                    occurred_at=when,
+                    kind="meeting",
+                    direction="mutual",
+                    summary="Réunion d'équipe",
+                    source="demo",
+                    created_at=when,
+                )
                 interactions.append(interaction)
                 participants.extend((interaction, p) for p in group)
     _bulk(Interaction, interactions, "interactions", progress)
     PT = Interaction.participants.through
-    _bulk(PT, [PT(interaction_id=i.pk, person_id=p.pk) for i, p in participants],
-          "participants", progress)
+    _bulk(
+        PT,
+        [PT(interaction_id=i.pk, person_id=p.pk) for i, p in participants],
+        "participants",
+        progress,
+    )
 
     # Who knows whom.
     links: dict[tuple[int, int], Link] = {}
@@ -344,21 +489,33 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     def link(a: Person, c: Person, kind: str, context: str, strength: int) -> None:
         low, high = sorted((a.pk, c.pk))
         if low != high and (low, high) not in links:
-            links[(low, high)] = Link(owner=owner, a_id=low, b_id=high, kind=kind,
-                                      context=context, strength=strength, source="demo",
-                                      created_at=b.start)
+            links[(low, high)] = Link(
+                owner=owner,
+                a_id=low,
+                b_id=high,
+                kind=kind,
+                context=context,
+                strength=strength,
+                source="demo",
+                created_at=b.start,
+            )
 
     link(y, x, "partner", "travaille régulièrement avec", 4)
     for org_people in by_org.values():
         for i, a in enumerate(org_people[:12]):
-            for c in org_people[i + 1:12]:
+            for c in org_people[i + 1 : 12]:
                 link(a, c, "colleague", "même entreprise", rng.choice([2, 3, 4]))
     inner = [p for p in persons[1:] if roles_of[p.pk].tag in ("family", "close friend")]
     for i, a in enumerate(inner):
-        for c in inner[i + 1:]:
+        for c in inner[i + 1 :]:
             if roles_of[a.pk] == roles_of[c.pk] or rng.random() < 0.3:
-                link(a, c, "family" if roles_of[a.pk].tag == "family" else "friend",
-                     "", rng.choice([3, 4, 5]))
+                link(
+                    a,
+                    c,
+                    "family" if roles_of[a.pk].tag == "family" else "friend",
+                    "",
+                    rng.choice([3, 4, 5]),
+                )
     others = persons[3:]
     for a in others:
         for _i in range(rng.choice([0, 0, 1, 1, 2, 3])):
@@ -374,84 +531,189 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     def ago(days: float) -> dt.datetime:
         return b.now - dt.timedelta(days=days)
 
-    needs.append(Need(owner=owner, person=y, created_at=ago(11), tags=["vacances", "bretagne"],
-                      text="Cherche une location pour les vacances d'été en Bretagne, "
-                           "pour une famille de cinq"))
-    my_offers = [Offer(owner=owner, person=me, text=text, created_at=ago(400 - 60 * i))
-                 for i, text in enumerate(words.MY_OFFERS)]
+    needs.append(
+        Need(
+            owner=owner,
+            person=y,
+            created_at=ago(11),
+            tags=["vacances", "bretagne"],
+            text="Cherche une location pour les vacances d'été en Bretagne, "
+            "pour une famille de cinq",
+        )
+    )
+    my_offers = [
+        Offer(owner=owner, person=me, text=text, created_at=ago(400 - 60 * i))
+        for i, text in enumerate(words.MY_OFFERS)
+    ]
     offers.extend(my_offers)
     active = [p for p in persons[3:] if roles_of[p.pk].tag != "acquaintance"] or persons[3:]
     for person in rng.sample(active, min(len(active), max(6, len(active) // 4))):
         pool = words.NEEDS_FR if person.language == "fr" else words.NEEDS_EN
-        needs.append(Need(owner=owner, person=person, text=rng.choice(pool),
-                          created_at=ago(rng.uniform(3, 200))))
+        needs.append(
+            Need(
+                owner=owner,
+                person=person,
+                text=rng.choice(pool),
+                created_at=ago(rng.uniform(3, 200)),
+            )
+        )
     for person in rng.sample(active, min(len(active), max(6, len(active) // 5))):
         pool = words.OFFERS_FR if person.language == "fr" else words.OFFERS_EN
-        offers.append(Offer(owner=owner, person=person, text=rng.choice(pool),
-                            created_at=ago(rng.uniform(10, 500))))
+        offers.append(
+            Offer(
+                owner=owner,
+                person=person,
+                text=rng.choice(pool),
+                created_at=ago(rng.uniform(10, 500)),
+            )
+        )
     _bulk(Need, needs, "needs", progress)
     _bulk(Offer, offers, "offers", progress)
 
     # The favour ledger, introductions, the gratitude loops they open, and what people know of me.
-    favours = [Exchange(owner=owner, giver=y, receiver=me, rung="recommendation",
-                        occurred_at=ago(820), thanked_at=ago(818), outcome_reported_at=ago(790),
-                        note="M'a recommandée auprès de la direction d'Armor", created_at=ago(820))]
+    favours = [
+        Exchange(
+            owner=owner,
+            giver=y,
+            receiver=me,
+            rung="recommendation",
+            occurred_at=ago(820),
+            thanked_at=ago(818),
+            outcome_reported_at=ago(790),
+            note="M'a recommandée auprès de la direction d'Armor",
+            created_at=ago(820),
+        )
+    ]
     tasks, intros = [], []
     for person in rng.sample(active, min(len(active), 14)):
         if person.pk == y.pk:
             continue
         received = rng.random() < 0.5
         when = ago(rng.uniform(5, 700))
-        rung = rng.choice(["information", "information", "advice", "advice", "introduction",
-                           "recommendation"])
+        rung = rng.choice(
+            ["information", "information", "advice", "advice", "introduction", "recommendation"]
+        )
         thanked = None if (received and when > ago(40) and rng.random() < 0.7) else when
-        favours.append(Exchange(
-            owner=owner, giver=person if received else me, receiver=me if received else person,
-            rung=rung, occurred_at=when, thanked_at=thanked if received else None,
-            note="", created_at=when))
+        favours.append(
+            Exchange(
+                owner=owner,
+                giver=person if received else me,
+                receiver=me if received else person,
+                rung=rung,
+                occurred_at=when,
+                thanked_at=thanked if received else None,
+                note="",
+                created_at=when,
+            )
+        )
     target_pool = [p for p in active if p.pk not in (x.pk, y.pk)]
     if len(target_pool) >= 3:
         via, target = rng.sample(target_pool, 2)
-        intros.append(Intro(owner=owner, requester=me, intermediary=via, target=target,
-                            status="made", asked_at=ago(16), made_at=ago(9), created_at=ago(20)))
+        intros.append(
+            Intro(
+                owner=owner,
+                requester=me,
+                intermediary=via,
+                target=target,
+                status="made",
+                asked_at=ago(16),
+                made_at=ago(9),
+                created_at=ago(20),
+            )
+        )
     _bulk(Intro, intros, "introductions", progress)
     for intro in intros:
-        favours.append(Exchange(owner=owner, giver=intro.intermediary, receiver=me,
-                                rung="introduction", occurred_at=intro.made_at, intro=intro,
-                                created_at=intro.made_at))
+        favours.append(
+            Exchange(
+                owner=owner,
+                giver=intro.intermediary,
+                receiver=me,
+                rung="introduction",
+                occurred_at=intro.made_at,
+                intro=intro,
+                created_at=intro.made_at,
+            )
+        )
     _bulk(Exchange, favours, "favours", progress)
     for favour in favours:
         if favour.receiver_id == me.pk and favour.thanked_at is None:
-            tasks.append(Task(owner=owner, kind="thank", person_id=favour.giver_id,
-                              exchange=favour, intro=favour.intro,
-                              due=(favour.occurred_at + dt.timedelta(days=2)).date(),
-                              title=f"Remercier {favour.giver.full_name}",
-                              created_at=favour.occurred_at))
+            tasks.append(
+                Task(
+                    owner=owner,
+                    kind="thank",
+                    person_id=favour.giver_id,
+                    exchange=favour,
+                    intro=favour.intro,
+                    due=(favour.occurred_at + dt.timedelta(days=2)).date(),
+                    title=f"Remercier {favour.giver.full_name}",
+                    created_at=favour.occurred_at,
+                )
+            )
     _bulk(Task, tasks, "tasks", progress)
 
-    recognitions = [Recognition(owner=owner, person=y, level_override=None, created_at=ago(800),
-                                evidence="M'a recommandée à la direction d'Armor",
-                                perception=words.PERCEPTIONS[0])]
+    recognitions = [
+        Recognition(
+            owner=owner,
+            person=y,
+            level_override=None,
+            created_at=ago(800),
+            evidence="M'a recommandée à la direction d'Armor",
+            perception=words.PERCEPTIONS[0],
+        )
+    ]
     for person in rng.sample(active, min(len(active), 6)):
         if person.pk != y.pk:
-            recognitions.append(Recognition(owner=owner, person=person, created_at=ago(300),
-                                            perception=rng.choice(words.PERCEPTIONS[1:])))
+            recognitions.append(
+                Recognition(
+                    owner=owner,
+                    person=person,
+                    created_at=ago(300),
+                    perception=rng.choice(words.PERCEPTIONS[1:]),
+                )
+            )
     _bulk(Recognition, recognitions, "recognition", progress)
-    told = [OfferTold(owner=owner, person=y, offer=my_offers[1], told_at=ago(400),
-                      channel="meeting", created_at=ago(400))]
+    told = [
+        OfferTold(
+            owner=owner,
+            person=y,
+            offer=my_offers[1],
+            told_at=ago(400),
+            channel="meeting",
+            created_at=ago(400),
+        )
+    ]
     for person in rng.sample(active, min(len(active), 12)):
         if person.pk != y.pk:
             when = ago(rng.uniform(20, 600))
-            told.append(OfferTold(owner=owner, person=person, offer=rng.choice(my_offers[1:]),
-                                  told_at=when, channel=rng.choice(["meeting", "email"]),
-                                  created_at=when))
+            told.append(
+                OfferTold(
+                    owner=owner,
+                    person=person,
+                    offer=rng.choice(my_offers[1:]),
+                    told_at=when,
+                    channel=rng.choice(["meeting", "email"]),
+                    created_at=when,
+                )
+            )
     _bulk(OfferTold, told, "offers told", progress)
-    Goal.objects.create(owner=owner, target_person=x, created_at=ago(30),
-                        why="Banque Lambda est le prospect décisif pour mon offre de formation "
-                            "commerciale.")
+    Goal.objects.create(
+        owner=owner,
+        target_person=x,
+        created_at=ago(30),
+        why="Banque Lambda est le prospect décisif pour mon offre de formation commerciale.",
+    )
 
-    return DemoSummary(people=len(persons), interactions=len(interactions), links=len(links),
-                       needs=len(needs), offers=len(offers), favours=len(favours),
-                       counts={"participants": len(participants), "tasks": len(tasks),
-                               "tags": len(b.tags), "organisations": len(orgs)})
-
+    return DemoSummary(
+        people=len(persons),
+        interactions=len(interactions),
+        links=len(links),
+        needs=len(needs),
+        offers=len(offers),
+        favours=len(favours),
+        counts={
+            "participants": len(participants),
+            "tasks": len(tasks),
+            "tags": len(b.tags),
+            "organisations": len(orgs),
+        },
+    )

@@ -75,7 +75,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [
     host.strip()
-    for host in env_str("ENTREGENT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    for host in env_str("ENTREGENT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
+        ","
+    )
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [

@@ -40,26 +40,43 @@ def cli(owner, me, monkeypatch):
 
 @pytest.fixture
 def yves(owner):
-    return services.add_person(owner, "Yves Martin", organization="Armor",
-                               emails=["yves@armor.fr"])
+    return services.add_person(owner, "Yves Martin", organization="Armor", emails=["yves@armor.fr"])
 
 
 def test_it_adds_a_person(cli, owner) -> None:
-    result = cli("add", "Zoé Le Goff", "--org", "Kerlann", "--title", "CEO", "--email",
-                 "zoe@kerlann.fr", "--email", "zoe@perso.fr", "--phone", "06 12 34 56 78",
-                 "--tag", "client", "--lang", "fr")
+    result = cli(
+        "add",
+        "Zoé Le Goff",
+        "--org",
+        "Kerlann",
+        "--title",
+        "CEO",
+        "--email",
+        "zoe@kerlann.fr",
+        "--email",
+        "zoe@perso.fr",
+        "--phone",
+        "06 12 34 56 78",
+        "--tag",
+        "client",
+        "--lang",
+        "fr",
+    )
     assert result.exit_code == 0, result.output
     assert "Added Zoé Le Goff" in result.output
     zoe = Person.objects.get(owner=owner, full_name="Zoé Le Goff")
     assert zoe.contact_points.count() == 3 and zoe.language == "fr"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["add", ""], "name cannot be empty"),
-    (["add", "Zoé", "--email", "nope"], "not an email"),
-    (["add", "Zoé", "--phone", "12"], "not a phone"),
-    (["add", "Zoé", "--lang", "de"], "Unknown language"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", ""], "name cannot be empty"),
+        (["add", "Zoé", "--email", "nope"], "not an email"),
+        (["add", "Zoé", "--phone", "12"], "not a phone"),
+        (["add", "Zoé", "--lang", "de"], "Unknown language"),
+    ],
+)
 def test_it_refuses_bad_people(cli, owner, args: list[str], message: str) -> None:
     result = cli(*args)
     assert result.exit_code == 2 and message in result.output
@@ -69,21 +86,35 @@ def test_it_refuses_bad_people(cli, owner, args: list[str], message: str) -> Non
 
 def test_it_logs_an_interaction(cli, yves) -> None:
     services.add_person(yves.owner, "Zoé Le Goff")
-    result = cli("log", "yves", "zoe", "--kind", "meeting", "--by", "them", "--on", "2026-03-14",
-                 "--note", "Lunch")
+    result = cli(
+        "log",
+        "yves",
+        "zoe",
+        "--kind",
+        "meeting",
+        "--by",
+        "them",
+        "--on",
+        "2026-03-14",
+        "--note",
+        "Lunch",
+    )
     assert result.exit_code == 0, result.output
     interaction = Interaction.objects.get()
     assert interaction.direction == "them" and interaction.participants.count() == 2
     assert f"{interaction.occurred_at:%Y-%m-%d}" == "2026-03-14"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["log", "yves", "--kind", "fax"], "Unknown kind"),
-    (["log", "yves", "--kind", "call", "--by", "nobody"], "Unknown initiative"),
-    (["log", "yves", "--kind", "call", "--on", "14 mars"], "not a date"),
-    (["log", "yves", "--kind", "call", "--on", "2999-01-01"], "in the future"),
-    (["log", "yves", "nobody", "--kind", "call"], "Nobody called “nobody”"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "yves", "--kind", "fax"], "Unknown kind"),
+        (["log", "yves", "--kind", "call", "--by", "nobody"], "Unknown initiative"),
+        (["log", "yves", "--kind", "call", "--on", "14 mars"], "not a date"),
+        (["log", "yves", "--kind", "call", "--on", "2999-01-01"], "in the future"),
+        (["log", "yves", "nobody", "--kind", "call"], "Nobody called “nobody”"),
+    ],
+)
 def test_it_refuses_bad_interactions(cli, yves, args: list[str], message: str) -> None:
     result = cli(*args)
     assert result.exit_code == 2, result.output
@@ -162,8 +193,18 @@ def test_it_lists_people(cli, yves, owner) -> None:
 
 def test_it_initialises_an_account(db, monkeypatch) -> None:
     monkeypatch.delenv("ENTREGENT_USER", raising=False)
-    result = runner.invoke(app, ["init", "--username", "claire", "--name", "Claire Dubois",
-                                 "--password", "a-long-password"])
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            "--username",
+            "claire",
+            "--name",
+            "Claire Dubois",
+            "--password",
+            "a-long-password",
+        ],
+    )
     assert result.exit_code == 0, result.output
     user = get_user_model().objects.get(username="claire")
     assert user.check_password("a-long-password") and user.is_staff

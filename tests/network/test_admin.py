@@ -13,8 +13,22 @@ from entregent.demo import build_demo
 from entregent.network import services
 from entregent.network.models import ContactPoint, Link, Person
 
-MODELS = ["person", "organization", "tag", "contactpoint", "link", "interaction", "need",
-          "offer", "exchange", "intro", "recognition", "offertold", "goal", "task"]
+MODELS = [
+    "person",
+    "organization",
+    "tag",
+    "contactpoint",
+    "link",
+    "interaction",
+    "need",
+    "offer",
+    "exchange",
+    "intro",
+    "recognition",
+    "offertold",
+    "goal",
+    "task",
+]
 
 
 @pytest.fixture
@@ -29,16 +43,18 @@ def test_it_shows_every_list_and_form(client, demo_owner, model: str) -> None:
     changelist = client.get(reverse(f"admin:network_{model}_changelist"))
     assert changelist.status_code == 200
     assert client.get(reverse(f"admin:network_{model}_add")).status_code == 200
-    assert client.get(reverse(f"admin:network_{model}_changelist"), {"q": "martin"}).status_code \
-        == 200
+    assert (
+        client.get(reverse(f"admin:network_{model}_changelist"), {"q": "martin"}).status_code == 200
+    )
 
 
 def test_it_searches_and_filters_people(client, demo_owner) -> None:
     client.force_login(demo_owner)
     response = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
     assert "Yves Martin" in response.content.decode()
-    tag = demo_owner and services.tag_person(Person.objects.get(full_name="Yves Martin"),
-                                             ["vip"])[0]
+    tag = (
+        demo_owner and services.tag_person(Person.objects.get(full_name="Yves Martin"), ["vip"])[0]
+    )
     response = client.get(reverse("admin:network_person_changelist"), {"tags__id__exact": tag.pk})
     assert "Yves Martin" in response.content.decode()
 
@@ -50,9 +66,15 @@ def test_it_checks_ownership(client, demo_owner, outsider) -> None:
     assert response.status_code == 302  # the admin redirects a missing object to the index
     listing = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
     assert "Yves Martin" not in listing.content.decode()
-    search = client.get(reverse("admin:autocomplete"), {
-        "app_label": "network", "model_name": "interaction", "field_name": "participants",
-        "term": "yves"})
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "network",
+            "model_name": "interaction",
+            "field_name": "participants",
+            "term": "yves",
+        },
+    )
     assert "Yves" not in search.content.decode()
 
 
@@ -64,9 +86,15 @@ def test_it_refuses_anonymous_visitors(client, db) -> None:
 
 def _person_form(**extra: str) -> dict[str, str]:
     data = {
-        "full_name": "Zoé Le Goff", "title": "", "language": "fr", "closeness": "", "notes": "",
-        "contact_points-TOTAL_FORMS": "1", "contact_points-INITIAL_FORMS": "0",
-        "contact_points-0-kind": "phone", "contact_points-0-value": "06 12 34 56 78",
+        "full_name": "Zoé Le Goff",
+        "title": "",
+        "language": "fr",
+        "closeness": "",
+        "notes": "",
+        "contact_points-TOTAL_FORMS": "1",
+        "contact_points-INITIAL_FORMS": "0",
+        "contact_points-0-kind": "phone",
+        "contact_points-0-value": "06 12 34 56 78",
         "contact_points-0-label": "mobile",
     }
     for prefix in ("needs", "offers", "recognition"):
@@ -96,8 +124,10 @@ def test_it_reports_a_duplicate_contact_point_as_a_form_error(client, owner) -> 
 def test_it_orders_a_link_pair(client, owner) -> None:
     a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
     client.force_login(owner)
-    response = client.post(reverse("admin:network_link_add"), {
-        "a": b.pk, "b": a.pk, "kind": "knows", "context": "", "strength": 3, "source": "manual"})
+    response = client.post(
+        reverse("admin:network_link_add"),
+        {"a": b.pk, "b": a.pk, "kind": "knows", "context": "", "strength": 3, "source": "manual"},
+    )
     assert response.status_code == 302
     link = Link.objects.get()
     assert (link.a_id, link.b_id, link.owner) == (a.pk, b.pk, owner)
@@ -107,12 +137,16 @@ def test_it_runs_actions_through_services(client, owner, me) -> None:
     y = services.add_person(owner, "Yves")
     exchange = services.record_favour(owner, y, me, "advice")
     client.force_login(owner)
-    client.post(reverse("admin:network_exchange_changelist"),
-                {"action": "mark_thanked", "_selected_action": [exchange.pk]})
+    client.post(
+        reverse("admin:network_exchange_changelist"),
+        {"action": "mark_thanked", "_selected_action": [exchange.pk]},
+    )
     exchange.refresh_from_db()
     assert exchange.thanked_at is not None and exchange.tasks.get().done_at is not None
-    client.post(reverse("admin:network_person_changelist"),
-                {"action": "delete_people", "_selected_action": [me.pk, y.pk]})
+    client.post(
+        reverse("admin:network_person_changelist"),
+        {"action": "delete_people", "_selected_action": [me.pk, y.pk]},
+    )
     assert list(Person.objects.filter(owner=owner)) == [me]
 
 

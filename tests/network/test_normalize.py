@@ -11,8 +11,10 @@ from entregent.network.text import fold
 
 
 def test_it_lowercases_and_strips_emails() -> None:
-    assert normalize_email("  Yves.Martin@Armor-Distribution.FR ") == \
-        "yves.martin@armor-distribution.fr"
+    assert (
+        normalize_email("  Yves.Martin@Armor-Distribution.FR ")
+        == "yves.martin@armor-distribution.fr"
+    )
     assert normalize_email("<mailto:A@B.fr>") == "a@b.fr"
 
 

@@ -13,8 +13,13 @@ from entregent.network.errors import Ambiguous, InvalidInput, NotFound
 @pytest.fixture
 def people(owner, me):
     return {
-        "eloise": services.add_person(owner, "Éloïse Dupont", emails=["eloise@kerlann.fr"],
-                                      phones=["06 11 22 33 44"], organization="Kerlann"),
+        "eloise": services.add_person(
+            owner,
+            "Éloïse Dupont",
+            emails=["eloise@kerlann.fr"],
+            phones=["06 11 22 33 44"],
+            organization="Kerlann",
+        ),
         "jean1": services.add_person(owner, "Jean Martin", organization="Armor"),
         "jean2": services.add_person(owner, "Jean Martin", organization="Iroise"),
         "yves": services.add_person(owner, "Yves Martin-Kerjean"),
@@ -22,9 +27,20 @@ def people(owner, me):
     }
 
 
-@pytest.mark.parametrize("typed", ["Éloïse Dupont", "eloise dupont", "ELOISE  DUPONT", "Elo",
-                                   "dupont", "Dup", "eloise@KERLANN.fr", "+33611223344",
-                                   "06 11 22 33 44"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Éloïse Dupont",
+        "eloise dupont",
+        "ELOISE  DUPONT",
+        "Elo",
+        "dupont",
+        "Dup",
+        "eloise@KERLANN.fr",
+        "+33611223344",
+        "06 11 22 33 44",
+    ],
+)
 def test_it_finds_a_person_forgivingly(owner, people, typed: str) -> None:
     assert queries.find_person(owner, typed) == people["eloise"]
 
@@ -94,8 +110,12 @@ def test_it_lists_people_in_constant_queries(owner, me) -> None:
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
             for p in queries.people_list(owner):
-                _ = (p.organization and p.organization.name, [t.name for t in p.tags.all()],
-                     p.last_contact, p.interaction_count)
+                _ = (
+                    p.organization and p.organization.name,
+                    [t.name for t in p.tags.all()],
+                    p.last_contact,
+                    p.interaction_count,
+                )
         return len(ctx.captured_queries)
 
     services.add_person(owner, "First", organization="A", tags=["x"])

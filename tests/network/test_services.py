@@ -31,13 +31,24 @@ def test_it_creates_me_once(owner) -> None:
 
 
 def test_it_adds_a_person_with_everything(owner) -> None:
-    person = services.add_person(owner, "  Yves Martin ", organization="Armor", title="CEO",
-                                 emails=["Yves@Armor.FR"], phones=["06 12 34 56 78"],
-                                 urls=["armor.fr"], tags=["Client", "bretagne"], language="fr")
+    person = services.add_person(
+        owner,
+        "  Yves Martin ",
+        organization="Armor",
+        title="CEO",
+        emails=["Yves@Armor.FR"],
+        phones=["06 12 34 56 78"],
+        urls=["armor.fr"],
+        tags=["Client", "bretagne"],
+        language="fr",
+    )
     assert person.full_name == "Yves Martin" and person.name_key == "yves martin"
     assert person.organization.name == "Armor"
     assert set(person.contact_points.values_list("value", flat=True)) == {
-        "yves@armor.fr", "+33612345678", "https://armor.fr"}
+        "yves@armor.fr",
+        "+33612345678",
+        "https://armor.fr",
+    }
     assert sorted(person.tags.values_list("name", flat=True)) == ["bretagne", "client"]
 
 
@@ -75,11 +86,15 @@ def test_it_refuses_an_empty_name(owner, name: str) -> None:
 
 def test_it_updates_a_person(owner) -> None:
     person = services.add_person(owner, "Yves")
-    services.update_person(person, full_name="Yves Martin", organization="Armor",
-                           closeness=4, language="fr")
+    services.update_person(
+        person, full_name="Yves Martin", organization="Armor", closeness=4, language="fr"
+    )
     person.refresh_from_db()
-    assert (person.name_key, person.organization.name, person.closeness) == \
-        ("yves martin", "Armor", 4)
+    assert (person.name_key, person.organization.name, person.closeness) == (
+        "yves martin",
+        "Armor",
+        4,
+    )
     with pytest.raises(InvalidInput):
         services.update_person(person, closeness=9)
     with pytest.raises(InvalidInput):
@@ -110,8 +125,9 @@ def test_it_refuses_bad_links(owner, me) -> None:
 
 def test_it_logs_an_interaction_with_its_direction(owner, me) -> None:
     a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
-    interaction = services.log_interaction(owner, [a, b, me], kind="meeting", direction="them",
-                                           occurred_at=WHEN, summary=" Lunch ")
+    interaction = services.log_interaction(
+        owner, [a, b, me], kind="meeting", direction="them", occurred_at=WHEN, summary=" Lunch "
+    )
     assert interaction.direction == "them" and interaction.summary == "Lunch"
     assert set(interaction.participants.all()) == {a, b}  # the user is implicit
 

@@ -35,8 +35,10 @@ from entregent.network.errors import EntregentError, InvalidInput
 from entregent.network.models import Exchange, Interaction, Link, Rung
 
 app = typer.Typer(
-    help=_("entregent: turn a pile of contacts into a real network. Give first, ask with tact "
-           "and thank, be recognised."),
+    help=_(
+        "entregent: turn a pile of contacts into a real network. Give first, ask with tact "
+        "and thank, be recognised."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -45,8 +47,13 @@ app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print machine-readable JSON."))]
-OnOpt = Annotated[str | None, typer.Option(
-    "--on", help=_("When: 2026-03-14, “2026-03-14 09:30”, today, yesterday or 3d (default: now)."))]
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        help=_("When: 2026-03-14, “2026-03-14 09:30”, today, yesterday or 3d (default: now)."),
+    ),
+]
 NoteOpt = Annotated[str, typer.Option("--note", help=_("A few words about it."))]
 
 DEMO_PASSWORD = "demo"  # printed by `serve`; the demo runs on the user's own machine only
@@ -63,20 +70,26 @@ def _epilog(*examples: str) -> str:
     return _("Example:") + "\n\n" + "\n\n".join(f"  {e}" for e in examples)
 
 
-@app.command(epilog=_epilog("entregent init --username claire --name \"Claire Dubois\""))
+@app.command(
+    help=_("Set up the database and your account. Safe to run again."),
+    epilog=_epilog('entregent init --username claire --name "Claire Dubois"'),
+)
 @guarded
 def init(
     username: Annotated[str, typer.Option(help=_("Login name of the account."))] = "",
-    name: Annotated[str, typer.Option(help=_("Your full name (you are a person of your "
-                                             "network)."))] = "",
-    password: Annotated[str, typer.Option(help=_("Password for the web app (generated and "
-                                                 "printed when omitted)."))] = "",
+    name: Annotated[
+        str, typer.Option(help=_("Your full name (you are a person of your network)."))
+    ] = "",
+    password: Annotated[
+        str, typer.Option(help=_("Password for the web app (generated and printed when omitted)."))
+    ] = "",
 ) -> None:
     """Set up the database and your account. Safe to run again."""
     _migrate()
     User = get_user_model()
-    username = username or os.environ.get("ENTREGENT_USER", "") or \
-        os.environ.get("USER", "") or "me"
+    username = (
+        username or os.environ.get("ENTREGENT_USER", "") or os.environ.get("USER", "") or "me"
+    )
     user = User.objects.filter(username=username).first()
     if user is None:
         if password and len(password) < 8:
@@ -85,8 +98,10 @@ def init(
         user = User.objects.create_superuser(username=username, email="", password=shown)
         success(_("Account “%(user)s” created.") % {"user": username})
         if not password:
-            console.print(_("Web password: %(password)s (change it in the admin)")
-                          % {"password": shown}, markup=False)
+            console.print(
+                _("Web password: %(password)s (change it in the admin)") % {"password": shown},
+                markup=False,
+            )
     else:
         console.print(_("Account “%(user)s” already exists.") % {"user": username}, markup=False)
     me = services.ensure_me(user, name or None)
@@ -94,15 +109,20 @@ def init(
     console.print(_("Data: %(where)s") % {"where": render.database_location()}, markup=False)
 
 
-@app.command(epilog=_epilog("entregent demo", "entregent demo --people 100000 --seed 3 --reset"))
+@app.command(
+    help=_("Load a realistic demo network (three years of a consultant's relationships)."),
+    epilog=_epilog("entregent demo", "entregent demo --people 100000 --seed 3 --reset"),
+)
 @guarded
 def demo(
     people: Annotated[int, typer.Option(min=10, help=_("How many contacts."))] = 150,
-    seed: Annotated[int, typer.Option(help=_("Random seed: the same seed gives the same "
-                                             "network."))] = 7,
+    seed: Annotated[
+        int, typer.Option(help=_("Random seed: the same seed gives the same network."))
+    ] = 7,
     reset: Annotated[bool, typer.Option(help=_("Replace the existing network."))] = False,
-    if_empty: Annotated[bool, typer.Option(help=_("Load only when there is no network yet; "
-                                                  "otherwise keep it."))] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help=_("Load only when there is no network yet; otherwise keep it."))
+    ] = False,
 ) -> None:
     """Load a realistic demo network (three years of a consultant's relationships)."""
     from entregent.demo import build_demo
@@ -119,13 +139,20 @@ def demo(
             console.print(_("A network is already there; keeping it."), markup=False)
             return
         if not reset:
-            raise InvalidInput(_("Your network is not empty; add --reset to replace it with the "
-                                 "demo."))
+            raise InvalidInput(
+                _("Your network is not empty; add --reset to replace it with the demo.")
+            )
     with transaction.atomic():
         services.clear_network(user)
-        with Progress(TextColumn("{task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                      console=console, transient=True, disable=not sys.stdout.isatty()) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not sys.stdout.isatty(),
+        ) as bar:
             tasks: dict[str, Any] = {}
 
             def report(stage: str, done: int, total: int) -> None:
@@ -134,13 +161,22 @@ def demo(
                 bar.update(tasks[stage], completed=done, total=total)
 
             summary = build_demo(user, people=people, seed=seed, progress=report)
-    success(_("Demo network loaded: %(people)d people, %(interactions)d interactions, "
-              "%(links)d links, %(needs)d needs, %(offers)d offers, %(favours)d favours.")
-            % vars(summary))
+    success(
+        _(
+            "Demo network loaded: %(people)d people, %(interactions)d interactions, "
+            "%(links)d links, %(needs)d needs, %(offers)d offers, %(favours)d favours."
+        )
+        % vars(summary)
+    )
 
 
-@app.command(epilog=_epilog('entregent add "Yves Martin" --org "Armor Distribution" '
-                            "--email yves@armor.fr --phone \"06 12 34 56 78\" --tag client"))
+@app.command(
+    help=_("Add a person to your network."),
+    epilog=_epilog(
+        'entregent add "Yves Martin" --org "Armor Distribution" '
+        '--email yves@armor.fr --phone "06 12 34 56 78" --tag client'
+    ),
+)
 @guarded
 def add(
     name: Annotated[str, typer.Argument(help=_("Full name."))],
@@ -154,21 +190,34 @@ def add(
 ) -> None:
     """Add a person to your network."""
     user = acting_user()
-    person = services.add_person(user, name, organization=org, title=title, emails=email or [],
-                                 phones=phone or [], urls=url or [], tags=tag or [],
-                                 language=lang.lower())
+    person = services.add_person(
+        user,
+        name,
+        organization=org,
+        title=title,
+        emails=email or [],
+        phones=phone or [],
+        urls=url or [],
+        tags=tag or [],
+        language=lang.lower(),
+    )
     success(_("Added %(name)s (#%(id)d).") % {"name": person.full_name, "id": person.pk})
 
 
-@app.command(epilog=_epilog('entregent log Yves --kind meeting --by them --on 2026-03-14 '
-                            '--note "Lunch, talked about his holidays"'))
+@app.command(
+    help=_("Log an interaction: who, how, who initiated, when."),
+    epilog=_epilog(
+        "entregent log Yves --kind meeting --by them --on 2026-03-14 "
+        '--note "Lunch, talked about his holidays"'
+    ),
+)
 @guarded
 def log(
-    names: Annotated[list[str], typer.Argument(help=_("One or more people."))],
-    kind: Annotated[str, typer.Option(help=_("meeting, call, email, message, social or "
-                                             "other."))],
-    by: Annotated[str, typer.Option("--by", help=_("Who took the initiative: me, them or "
-                                                   "mutual."))] = "mutual",
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help=_("One or more people."))],
+    kind: Annotated[str, typer.Option(help=_("meeting, call, email, message, social or other."))],
+    by: Annotated[
+        str, typer.Option("--by", help=_("Who took the initiative: me, them or mutual."))
+    ] = "mutual",
     on: OnOpt = None,
     note: NoteOpt = "",
 ) -> None:
@@ -177,24 +226,35 @@ def log(
     _check(kind, Interaction.Kind, _("kind"))
     _check(by, Interaction.Direction, _("initiative (--by)"))
     people = [queries.find_person(user, n) for n in names]
-    interaction = services.log_interaction(user, people, kind=kind, direction=by,
-                                           occurred_at=parse_when(on), summary=note)
-    success(_("Logged a %(kind)s with %(names)s on %(date)s.") % {
-        "kind": interaction.get_kind_display(),
-        "names": ", ".join(p.full_name for p in people),
-        "date": f"{timezone.localtime(interaction.occurred_at):%Y-%m-%d %H:%M}"})
+    interaction = services.log_interaction(
+        user, people, kind=kind, direction=by, occurred_at=parse_when(on), summary=note
+    )
+    success(
+        _("Logged a %(kind)s with %(names)s on %(date)s.")
+        % {
+            "kind": interaction.get_kind_display(),
+            "names": ", ".join(p.full_name for p in people),
+            "date": f"{timezone.localtime(interaction.occurred_at):%Y-%m-%d %H:%M}",
+        }
+    )
 
 
-@app.command(epilog=_epilog('entregent knows "Yves Martin" "Xavier Lambert" '
-                            '--context "works regularly with" --strength 4'))
+@app.command(
+    help=_("Record that two people know each other."),
+    epilog=_epilog(
+        'entregent knows "Yves Martin" "Xavier Lambert" '
+        '--context "works regularly with" --strength 4'
+    ),
+)
 @guarded
 def knows(
     a: Annotated[str, typer.Argument(help=_("A person."))],
     b: Annotated[str, typer.Argument(help=_("Another person they know."))],
     context: Annotated[str, typer.Option(help=_("How they know each other."))] = "",
     strength: Annotated[int, typer.Option(help=_("How well, from 1 to 5."))] = 3,
-    kind: Annotated[str, typer.Option(help=_("knows, colleague, client, family, friend or "
-                                             "partner."))] = "knows",
+    kind: Annotated[
+        str, typer.Option(help=_("knows, colleague, client, family, friend or partner."))
+    ] = "knows",
 ) -> None:
     """Record that two people know each other."""
     user = acting_user()
@@ -204,12 +264,16 @@ def knows(
     success(_("%(a)s and %(b)s know each other.") % {"a": first.full_name, "b": second.full_name})
 
 
-@app.command(epilog=_epilog('entregent need Yves "Cherche une location de vacances en '
-                            'Bretagne"'))
+@app.command(
+    help=_("Record what someone is looking for."),
+    epilog=_epilog('entregent need Yves "Cherche une location de vacances en Bretagne"'),
+)
 @guarded
 def need(
     name: Annotated[str, typer.Argument(help=_("Whose need."))],
-    text: Annotated[list[str], typer.Argument(help=_("What they are looking for."))],
+    text: Annotated[
+        list[str], typer.Argument(metavar="TEXT...", help=_("What they are looking for."))
+    ],
 ) -> None:
     """Record what someone is looking for."""
     user = acting_user()
@@ -218,12 +282,17 @@ def need(
     success(_("Need #%(id)d of %(name)s recorded.") % {"id": item.pk, "name": person.full_name})
 
 
-@app.command(epilog=_epilog('entregent offer me "I know a great holiday rental in Brittany"',
-                            'entregent offer Sophie "Peut présenter des acheteurs"'))
+@app.command(
+    help=_("Record what someone can give; “me” records an offer of yours."),
+    epilog=_epilog(
+        'entregent offer me "I know a great holiday rental in Brittany"',
+        'entregent offer Sophie "Peut présenter des acheteurs"',
+    ),
+)
 @guarded
 def offer(
     name: Annotated[str, typer.Argument(help=_("Whose offer; “me” for yours."))],
-    text: Annotated[list[str], typer.Argument(help=_("What they can give."))],
+    text: Annotated[list[str], typer.Argument(metavar="TEXT...", help=_("What they can give."))],
 ) -> None:
     """Record what someone can give; “me” records an offer of yours."""
     user = acting_user()
@@ -238,50 +307,70 @@ def _favour(name: str, rung: str, note: str, on: str | None, *, i_gave: bool) ->
     other = queries.find_person(user, name)
     me = services.ensure_me(user)
     giver, receiver = (me, other) if i_gave else (other, me)
-    return services.record_favour(user, giver, receiver, rung, occurred_at=parse_when(on),
-                                  note=note)
+    return services.record_favour(
+        user, giver, receiver, rung, occurred_at=parse_when(on), note=note
+    )
 
 
-@app.command(epilog=_epilog('entregent gave Yves information --note "Sent the rental '
-                            'contact"'))
+@app.command(
+    help=_("Record a favour you gave (give first)."),
+    epilog=_epilog('entregent gave Yves information --note "Sent the rental contact"'),
+)
 @guarded
 def gave(
     name: Annotated[str, typer.Argument(help=_("Who received it."))],
-    rung: Annotated[str, typer.Argument(help=_("information, advice, introduction, "
-                                               "recommendation or business."))],
+    rung: Annotated[
+        str,
+        typer.Argument(help=_("information, advice, introduction, recommendation or business.")),
+    ],
     note: NoteOpt = "",
     on: OnOpt = None,
 ) -> None:
     """Record a favour you gave (give first)."""
     exchange = _favour(name, rung, note, on, i_gave=True)
-    success(_("You gave %(name)s: %(rung)s.") % {"name": exchange.receiver.full_name,
-                                                  "rung": exchange.get_rung_display()})
+    success(
+        _("You gave %(name)s: %(rung)s.")
+        % {"name": exchange.receiver.full_name, "rung": exchange.get_rung_display()}
+    )
 
 
-@app.command(epilog=_epilog('entregent received Yves introduction --note "Introduced me to '
-                            'Xavier"'))
+@app.command(
+    help=_("Record a favour you received; it opens a thank-you loop."),
+    epilog=_epilog('entregent received Yves introduction --note "Introduced me to Xavier"'),
+)
 @guarded
 def received(
     name: Annotated[str, typer.Argument(help=_("Who gave it."))],
-    rung: Annotated[str, typer.Argument(help=_("information, advice, introduction, "
-                                               "recommendation or business."))],
+    rung: Annotated[
+        str,
+        typer.Argument(help=_("information, advice, introduction, recommendation or business.")),
+    ],
     note: NoteOpt = "",
     on: OnOpt = None,
 ) -> None:
     """Record a favour you received; it opens a thank-you loop."""
     exchange = _favour(name, rung, note, on, i_gave=False)
     task = exchange.tasks.first()
-    success(_("%(name)s gave you: %(rung)s. Thank them by %(due)s.") % {
-        "name": exchange.giver.full_name, "rung": exchange.get_rung_display(),
-        "due": task.due if task else "—"})
+    success(
+        _("%(name)s gave you: %(rung)s. Thank them by %(due)s.")
+        % {
+            "name": exchange.giver.full_name,
+            "rung": exchange.get_rung_display(),
+            "due": task.due if task else "—",
+        }
+    )
 
 
-@app.command(epilog=_epilog('entregent told Yves "pitch"', "entregent told Yves '#3'"))
+@app.command(
+    help=_("Record that you told someone about one of your offers."),
+    epilog=_epilog('entregent told Yves "pitch"', "entregent told Yves '#3'"),
+)
 @guarded
 def told(
     name: Annotated[str, typer.Argument(help=_("Who you told."))],
-    offer_ref: Annotated[str, typer.Argument(metavar="OFFER",
-                                             help=_("Your offer: #id or words of it."))],
+    offer_ref: Annotated[
+        str, typer.Argument(metavar="OFFER", help=_("Your offer: #id or words of it."))
+    ],
     channel: Annotated[str, typer.Option(help=_("How: meeting, email, call…"))] = "",
     on: OnOpt = None,
 ) -> None:
@@ -290,11 +379,15 @@ def told(
     person = queries.find_person(user, name)
     item = queries.find_my_offer(user, offer_ref)
     services.tell_offer(person, item, when=parse_when(on), channel=channel)
-    success(_("%(name)s now knows your offer “%(offer)s”.") % {"name": person.full_name,
-                                                              "offer": item})
+    success(
+        _("%(name)s now knows your offer “%(offer)s”.") % {"name": person.full_name, "offer": item}
+    )
 
 
-@app.command(epilog=_epilog("entregent show Yves", "entregent show yves@armor.fr --json"))
+@app.command(
+    help=_("Show everything about a person."),
+    epilog=_epilog("entregent show Yves", "entregent show yves@armor.fr --json"),
+)
 @guarded
 def show(
     name: Annotated[str, typer.Argument(help=_("Name, #id, email or phone."))],
@@ -309,13 +402,16 @@ def show(
         render.print_card(card)
 
 
-@app.command(epilog=_epilog("entregent people --tag client", "entregent people --org armor "
-                            "--json"))
+@app.command(
+    help=_("List the people of your network."),
+    epilog=_epilog("entregent people --tag client", "entregent people --org armor --json"),
+)
 @guarded
 def people(
     tag: Annotated[str, typer.Option(help=_("Only people with this tag."))] = "",
-    org: Annotated[str, typer.Option("--org", help=_("Only people whose organisation "
-                                                     "contains this."))] = "",
+    org: Annotated[
+        str, typer.Option("--org", help=_("Only people whose organisation contains this."))
+    ] = "",
     limit: Annotated[int, typer.Option(min=0, help=_("At most this many (0: all)."))] = 0,
     json: JsonOpt = False,
 ) -> None:
@@ -327,19 +423,35 @@ def people(
     if json:
         print_json([render.person_row_json(p) for p in rows])
         return
-    table = Table(_("Name"), _("Organisation"), _("Title"), _("Tags"), _("Last contact"),
-                  _("Interactions"), box=None, pad_edge=False)
+    table = Table(
+        _("Name"),
+        _("Organisation"),
+        _("Title"),
+        _("Tags"),
+        _("Last contact"),
+        _("Interactions"),
+        box=None,
+        pad_edge=False,
+    )
     count = 0
     for p in rows:
         count += 1
-        table.add_row(p.full_name, p.organization.name if p.organization else "", p.title,
-                      ", ".join(t.name for t in p.tags.all()), render.day(p.last_contact),
-                      str(p.interaction_count))
+        table.add_row(
+            p.full_name,
+            p.organization.name if p.organization else "",
+            p.title,
+            ", ".join(t.name for t in p.tags.all()),
+            render.day(p.last_contact),
+            str(p.interaction_count),
+        )
     console.print(table)
     console.print(_("%(count)d people") % {"count": count}, markup=False)
 
 
-@app.command(epilog=_epilog("entregent serve", "entregent serve --port 8080"))
+@app.command(
+    help=_("Serve the web app with waitress (a production WSGI server)."),
+    epilog=_epilog("entregent serve", "entregent serve --port 8080"),
+)
 @guarded
 def serve(
     host: Annotated[str, typer.Option(help=_("Address to listen on."))] = "127.0.0.1",
@@ -353,23 +465,32 @@ def serve(
 
     _migrate()
     shown_host = f"[{host}]" if ":" in host else host
-    console.print(_("entregent is running at http://%(host)s:%(port)d/ (Ctrl+C to stop)")
-                  % {"host": shown_host, "port": port}, markup=False)
+    console.print(
+        _("entregent is running at http://%(host)s:%(port)d/ (Ctrl+C to stop)")
+        % {"host": shown_host, "port": port},
+        markup=False,
+    )
     demo_user = get_user_model().objects.filter(username="demo").first()
     if demo_user is not None and demo_user.check_password(DEMO_PASSWORD):
         console.print(_("Log in as demo / demo"), markup=False)
     console.print(_("Data: %(where)s") % {"where": render.database_location()}, markup=False)
     sys.stdout.flush()
-    waitress.serve(application, host=host, port=port, threads=threads, ident="entregent",
-                   _quiet=True)
+    waitress.serve(
+        application, host=host, port=port, threads=threads, ident="entregent", _quiet=True
+    )
 
 
 def _check(value: str, choices: Any, what: str) -> None:
     """Refuse an unknown choice before anything is looked up or written."""
     if value not in choices.values:
-        raise InvalidInput(_("Unknown %(what)s “%(value)s”; use one of: %(allowed)s.")
-                           % {"what": what, "value": value,
-                              "allowed": ", ".join(str(v) for v in choices.values if v)})
+        raise InvalidInput(
+            _("Unknown %(what)s “%(value)s”; use one of: %(allowed)s.")
+            % {
+                "what": what,
+                "value": value,
+                "allowed": ", ".join(str(v) for v in choices.values if v),
+            }
+        )
 
 
 __all__ = ["EntregentError", "app"]

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rich.padding import Padding
 from rich.table import Table
 
 from entregent.cli.support import console
@@ -40,7 +41,7 @@ def person_row_json(p: Person) -> dict[str, Any]:
         "organization": p.organization.name if p.organization else None,
         "title": p.title,
         "tags": [t.name for t in p.tags.all()],
-        "last_contact": p.last_contact.isoformat() if p.last_contact else None,
+        "last_contact": timezone.localtime(p.last_contact).isoformat() if p.last_contact else None,
         "interactions": p.interaction_count,
     }
 
@@ -59,39 +60,79 @@ def card_json(card: PersonCard) -> dict[str, Any]:
         "closeness": p.closeness,
         "tags": card.tags,
         "notes": p.notes,
-        "contact_points": [{"kind": c.kind, "value": c.value, "label": c.label}
-                           for c in card.contact_points],
-        "knows": [{"id": other.pk, "name": other.full_name, "kind": link.kind,
-                   "context": link.context, "strength": link.strength}
-                  for other, link in card.links],
+        "contact_points": [
+            {"kind": c.kind, "value": c.value, "label": c.label} for c in card.contact_points
+        ],
+        "knows": [
+            {
+                "id": other.pk,
+                "name": other.full_name,
+                "kind": link.kind,
+                "context": link.context,
+                "strength": link.strength,
+            }
+            for other, link in card.links
+        ],
         "interaction_count": card.interaction_count,
         "recent_interactions": [
-            {"when": i.occurred_at.isoformat(), "kind": i.kind, "initiated_by": i.direction,
-             "summary": i.summary, "with": [q.full_name for q in i.participants.all()]}
+            {
+                "when": i.occurred_at.isoformat(),
+                "kind": i.kind,
+                "initiated_by": i.direction,
+                "summary": i.summary,
+                "with": [q.full_name for q in i.participants.all()],
+            }
             for i in card.interactions
         ],
-        "needs": [{"id": n.pk, "text": n.text, "status": n.status,
-                   "since": n.created_at.isoformat()} for n in card.needs],
-        "offers": [{"id": o.pk, "text": o.text, "status": o.status,
-                    "since": o.created_at.isoformat()} for o in card.offers],
-        "favours": [{"id": e.pk, "giver": e.giver.full_name, "receiver": e.receiver.full_name,
-                     "rung": e.rung, "status": e.status, "when": e.occurred_at.isoformat(),
-                     "thanked_at": e.thanked_at.isoformat() if e.thanked_at else None,
-                     "note": e.note} for e in card.favours],
-        "introductions": [{"id": i.pk, "requester": i.requester.full_name,
-                           "intermediary": i.intermediary.full_name,
-                           "target": i.target.full_name, "status": i.status}
-                          for i in card.intros],
+        "needs": [
+            {"id": n.pk, "text": n.text, "status": n.status, "since": n.created_at.isoformat()}
+            for n in card.needs
+        ],
+        "offers": [
+            {"id": o.pk, "text": o.text, "status": o.status, "since": o.created_at.isoformat()}
+            for o in card.offers
+        ],
+        "favours": [
+            {
+                "id": e.pk,
+                "giver": e.giver.full_name,
+                "receiver": e.receiver.full_name,
+                "rung": e.rung,
+                "status": e.status,
+                "when": e.occurred_at.isoformat(),
+                "thanked_at": e.thanked_at.isoformat() if e.thanked_at else None,
+                "note": e.note,
+            }
+            for e in card.favours
+        ],
+        "introductions": [
+            {
+                "id": i.pk,
+                "requester": i.requester.full_name,
+                "intermediary": i.intermediary.full_name,
+                "target": i.target.full_name,
+                "status": i.status,
+            }
+            for i in card.intros
+        ],
         "recognition": {
             "level_override": rec.level_override if rec else None,
             "evidence": rec.evidence if rec else "",
             "perception": rec.perception if rec else "",
-            "offers_known": [{"offer": t.offer.text, "told_at": t.told_at.isoformat()}
-                             for t in card.offers_told],
+            "offers_known": [
+                {"offer": t.offer.text, "told_at": t.told_at.isoformat()} for t in card.offers_told
+            ],
             "offers_not_told": [o.text for o in card.my_offers_not_told],
         },
-        "open_tasks": [{"id": t.pk, "title": t.title, "kind": t.kind,
-                        "due": t.due.isoformat() if t.due else None} for t in card.tasks],
+        "open_tasks": [
+            {
+                "id": t.pk,
+                "title": t.title,
+                "kind": t.kind,
+                "due": t.due.isoformat() if t.due else None,
+            }
+            for t in card.tasks
+        ],
     }
 
 
@@ -129,12 +170,13 @@ def print_card(card: PersonCard) -> None:
     _section(_("Interactions (%(n)d)") % {"n": card.interaction_count})
     if not card.interactions:
         _line(_("None yet."))
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
     for i in card.interactions:
-        table.add_row(day(i.occurred_at), i.get_kind_display(), i.get_direction_display(),
-                      i.summary)
+        table.add_row(
+            day(i.occurred_at), i.get_kind_display(), i.get_direction_display(), i.summary
+        )
     if card.interactions:
-        console.print(table)
+        console.print(Padding(table, (0, 0, 0, 2), expand=False))
     for title, items in ((_("Needs"), card.needs), (_("Offers"), card.offers)):
         if items:
             _section(title)
@@ -144,13 +186,17 @@ def print_card(card: PersonCard) -> None:
         _section(_("Favours"))
         for e in card.favours:
             thanks = f" — {_('thanked')} {day(e.thanked_at)}" if e.thanked_at else ""
-            _line(f"{day(e.occurred_at)} {e.giver.full_name} → {e.receiver.full_name}: "
-                  f"{e.get_rung_display()} ({e.get_status_display()}){thanks}")
+            _line(
+                f"{day(e.occurred_at)} {e.giver.full_name} → {e.receiver.full_name}: "
+                f"{e.get_rung_display()} ({e.get_status_display()}){thanks}"
+            )
     if card.intros:
         _section(_("Introductions"))
         for i in card.intros:
-            _line(f"{i.requester.full_name} → {i.intermediary.full_name} → {i.target.full_name}"
-                  f" ({i.get_status_display()})")
+            _line(
+                f"{i.requester.full_name} → {i.intermediary.full_name} → {i.target.full_name}"
+                f" ({i.get_status_display()})"
+            )
     if not p.is_me:
         _section(_("Do they know me?"))
         rec = card.recognition
@@ -161,8 +207,10 @@ def print_card(card: PersonCard) -> None:
         if rec and rec.evidence:
             _line(_("Evidence: %(text)s") % {"text": rec.evidence})
         for t in card.offers_told:
-            _line(_("Knows my offer: %(offer)s (told %(date)s)")
-                  % {"offer": t.offer.text, "date": day(t.told_at)})
+            _line(
+                _("Knows my offer: %(offer)s (told %(date)s)")
+                % {"offer": t.offer.text, "date": day(t.told_at)}
+            )
         for o in card.my_offers_not_told:
             _line(_("Not told yet: %(offer)s") % {"offer": o.text})
     if card.tasks:

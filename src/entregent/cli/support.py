@@ -1,4 +1,4 @@
-"""What every CLI command shares: the acting user, dates, output, and turning errors into one line."""
+"""What every CLI command shares: the acting user, dates, output, errors in one line."""
 
 from __future__ import annotations
 
@@ -32,17 +32,18 @@ def acting_user() -> Any:
         user = User.objects.filter(username=wanted).first()
         if user is None:
             raise EntregentError(
-                _("No account named “%(name)s” (ENTREGENT_USER); run “entregent init "
-                  "--username %(name)s”.") % {"name": wanted}
+                _(
+                    "No account named “%(name)s” (ENTREGENT_USER); run “entregent init "
+                    "--username %(name)s”."
+                )
+                % {"name": wanted}
             )
         return user
     users = list(User.objects.order_by("pk")[:2])
     if not users:
         raise EntregentError(_("No account yet; run “entregent init” or “entregent demo” first."))
     if len(users) > 1:
-        raise EntregentError(
-            _("Several accounts exist; choose one with ENTREGENT_USER=name.")
-        )
+        raise EntregentError(_("Several accounts exist; choose one with ENTREGENT_USER=name."))
     return users[0]
 
 
@@ -88,8 +89,9 @@ def success(message: str) -> None:
 
 
 def _describe(candidate: Any) -> str:
-    details = [d for d in (candidate.organization and candidate.organization.name,
-                           candidate.title) if d]
+    details = [
+        d for d in (candidate.organization and candidate.organization.name, candidate.title) if d
+    ]
     suffix = f" — {', '.join(details)}" if details else ""
     return f"  #{candidate.pk}  {candidate.full_name}{suffix}"
 
@@ -126,8 +128,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             err_console.print(
                 "entregent: "
-                + _("unexpected error (%(kind)s: %(detail)s); set ENTREGENT_DEBUG=True for "
-                    "details.") % {"kind": type(exc).__name__, "detail": exc},
+                + _(
+                    "unexpected error (%(kind)s: %(detail)s); set ENTREGENT_DEBUG=True for details."
+                )
+                % {"kind": type(exc).__name__, "detail": exc},
                 markup=False,
             )
             raise typer.Exit(1) from None

@@ -134,8 +134,9 @@ class OwnedAdmin(OwnedAdminMixin, admin.ModelAdmin):
     exclude = ("owner",)
     list_per_page = 50
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
-                 **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"owner": request.user})
 
@@ -154,8 +155,9 @@ class OwnedAdmin(OwnedAdminMixin, admin.ModelAdmin):
         formset.save_m2m()
 
 
-def _run_service(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet,
-                 service: Any, done: str) -> None:
+def _run_service(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, service: Any, done: str
+) -> None:
     """Apply a service to each selected row and report how many succeeded."""
     count = 0
     for obj in queryset:
@@ -192,26 +194,53 @@ class RecognitionInline(OwnedInline, admin.StackedInline):  # type: ignore[misc]
 
 @admin.register(Person)
 class PersonAdmin(OwnedAdmin):
-    list_display = ("full_name", "organization", "title", "tag_list", "last_contact",
-                    "interaction_link", "is_me")
-    list_filter = ("is_me", ("tags", admin.RelatedOnlyFieldListFilter),
-                   ("organization", admin.RelatedOnlyFieldListFilter), "language", "closeness")
-    search_fields = ("name_key", "full_name", "title", "contact_points__value",
-                     "organization__name")
+    list_display = (
+        "full_name",
+        "organization",
+        "title",
+        "tag_list",
+        "last_contact",
+        "interaction_link",
+        "is_me",
+    )
+    list_filter = (
+        "is_me",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        "language",
+        "closeness",
+    )
+    search_fields = (
+        "name_key",
+        "full_name",
+        "title",
+        "contact_points__value",
+        "organization__name",
+    )
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
     filter_horizontal = ("tags",)
     inlines = (ContactPointInline, NeedInline, OfferInline, RecognitionInline)
-    fields = ("full_name", "is_me", "organization", "title", "language", "closeness", "tags",
-              "notes")
+    fields = (
+        "full_name",
+        "is_me",
+        "organization",
+        "title",
+        "language",
+        "closeness",
+        "tags",
+        "notes",
+    )
     actions = ("delete_people",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .prefetch_related("tags")
-            .annotate(_last=Max("interactions__occurred_at"),
-                      _count=Count("interactions", distinct=True))
+            .annotate(
+                _last=Max("interactions__occurred_at"), _count=Count("interactions", distinct=True)
+            )
             .order_by("full_name", "pk")  # Meta.ordering is dropped from GROUP BY queries
         )
 
@@ -235,8 +264,9 @@ class PersonAdmin(OwnedAdmin):
 
     @admin.action(description=_("Delete the selected people (not yourself)"))
     def delete_people(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset, services.delete_person,
-                     _("%(count)d people deleted."))
+        _run_service(
+            self, request, queryset, services.delete_person, _("%(count)d people deleted.")
+        )
 
 
 @admin.register(Organization)
@@ -286,8 +316,15 @@ class InteractionAdmin(OwnedAdmin):
     date_hierarchy = "occurred_at"
     search_fields = ("participants__full_name", "summary", "external_id")
     autocomplete_fields = ("participants",)
-    fields = ("occurred_at", "kind", "direction", "participants", "summary", "source",
-              "external_id")
+    fields = (
+        "occurred_at",
+        "kind",
+        "direction",
+        "participants",
+        "summary",
+        "source",
+        "external_id",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("participants")
@@ -312,14 +349,23 @@ class NeedAdmin(NeedOfferAdmin):
 
     @admin.action(description=_("Mark the selected needs as met"))
     def mark_met(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset, lambda n: services.close_need(n, Status.MET),
-                     _("%(count)d needs marked met."))
+        _run_service(
+            self,
+            request,
+            queryset,
+            lambda n: services.close_need(n, Status.MET),
+            _("%(count)d needs marked met."),
+        )
 
     @admin.action(description=_("Withdraw the selected needs"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset,
-                     lambda n: services.close_need(n, Status.WITHDRAWN),
-                     _("%(count)d needs withdrawn."))
+        _run_service(
+            self,
+            request,
+            queryset,
+            lambda n: services.close_need(n, Status.WITHDRAWN),
+            _("%(count)d needs withdrawn."),
+        )
 
 
 @admin.register(Offer)
@@ -328,15 +374,26 @@ class OfferAdmin(NeedOfferAdmin):
 
     @admin.action(description=_("Withdraw the selected offers"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset,
-                     lambda o: services.close_offer(o, Status.WITHDRAWN),
-                     _("%(count)d offers withdrawn."))
+        _run_service(
+            self,
+            request,
+            queryset,
+            lambda o: services.close_offer(o, Status.WITHDRAWN),
+            _("%(count)d offers withdrawn."),
+        )
 
 
 @admin.register(Exchange)
 class ExchangeAdmin(OwnedAdmin):
-    list_display = ("occurred_at", "giver", "receiver", "rung", "status", "thanked_at",
-                    "outcome_reported_at")
+    list_display = (
+        "occurred_at",
+        "giver",
+        "receiver",
+        "rung",
+        "status",
+        "thanked_at",
+        "outcome_reported_at",
+    )
     list_filter = ("rung", "status", "giver__is_me", "receiver__is_me")
     date_hierarchy = "occurred_at"
     search_fields = ("giver__full_name", "receiver__full_name", "note")
@@ -346,13 +403,19 @@ class ExchangeAdmin(OwnedAdmin):
 
     @admin.action(description=_("Mark the selected favours as thanked"))
     def mark_thanked(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset, services.mark_thanked,
-                     _("%(count)d favours marked thanked."))
+        _run_service(
+            self, request, queryset, services.mark_thanked, _("%(count)d favours marked thanked.")
+        )
 
     @admin.action(description=_("Mark the outcome of the selected favours as reported"))
     def mark_outcome_reported(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset, services.mark_outcome_reported,
-                     _("%(count)d outcomes marked reported."))
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.mark_outcome_reported,
+            _("%(count)d outcomes marked reported."),
+        )
 
 
 @admin.register(Intro)
@@ -400,5 +463,4 @@ class TaskAdmin(OwnedAdmin):
 
     @admin.action(description=_("Mark the selected tasks as done"))
     def mark_done(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run_service(self, request, queryset, services.complete_task,
-                     _("%(count)d tasks done."))
+        _run_service(self, request, queryset, services.complete_task, _("%(count)d tasks done."))

@@ -19,7 +19,9 @@ class Owned(models.Model):
     """Every row belongs to one user; nothing is shared implicitly."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("owner"),
     )
     # A default rather than auto_now_add, so imports and the demo can keep a record's real age.
@@ -66,13 +68,13 @@ class Organization(Owned):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        # Forms validate the unique folded key before saving, so derive it here too.
-        self.name_key = fold(self.name)
-
     def save(self, *args, **kwargs) -> None:
         self.name_key = fold(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Forms validate the unique folded key before saving, so derive it here too.
+        self.name_key = fold(self.name)
 
 
 class Language(models.TextChoices):
@@ -88,15 +90,25 @@ class Person(Owned):
     name_key = models.CharField(_("search key"), max_length=200, editable=False, db_index=True)
     is_me = models.BooleanField(_("this is me"), default=False)
     organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     title = models.CharField(_("job title"), max_length=200, blank=True)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, blank=True, default="",
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        default="",
     )
     closeness = models.PositiveSmallIntegerField(
-        _("declared closeness (1-5)"), null=True, blank=True,
+        _("declared closeness (1-5)"),
+        null=True,
+        blank=True,
         help_text=_("How close you feel, whatever the contact history says."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -108,7 +120,9 @@ class Person(Owned):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner"], condition=Q(is_me=True), name="one_me_per_owner",
+                fields=["owner"],
+                condition=Q(is_me=True),
+                name="one_me_per_owner",
             ),
             models.CheckConstraint(
                 condition=Q(closeness__isnull=True) | Q(closeness__gte=1, closeness__lte=5),
@@ -119,13 +133,13 @@ class Person(Owned):
     def __str__(self) -> str:
         return self.full_name
 
-    def clean(self) -> None:
-        # Forms validate the unique folded key before saving, so derive it here too.
-        self.name_key = fold(self.full_name)
-
     def save(self, *args, **kwargs) -> None:
         self.name_key = fold(self.full_name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Forms validate the unique folded key before saving, so derive it here too.
+        self.name_key = fold(self.full_name)
 
 
 class ContactPoint(Owned):
@@ -138,7 +152,10 @@ class ContactPoint(Owned):
         HANDLE = "handle", _("handle")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="contact_points", verbose_name=_("person"),
+        Person,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        verbose_name=_("person"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=320)
@@ -150,7 +167,8 @@ class ContactPoint(Owned):
         ordering = ["kind", "value"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "kind", "value"], name="contact_point_unique_per_owner",
+                fields=["owner", "kind", "value"],
+                name="contact_point_unique_per_owner",
             ),
         ]
 
@@ -184,7 +202,8 @@ class Link(Owned):
             models.UniqueConstraint(fields=["owner", "a", "b"], name="link_unique_pair"),
             models.CheckConstraint(condition=Q(a__lt=models.F("b")), name="link_ordered_pair"),
             models.CheckConstraint(
-                condition=Q(strength__gte=1, strength__lte=5), name="link_strength_1_5",
+                condition=Q(strength__gte=1, strength__lte=5),
+                name="link_strength_1_5",
             ),
         ]
 
@@ -211,11 +230,16 @@ class Interaction(Owned):
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     direction = models.CharField(
-        _("who initiated"), max_length=6, choices=Direction.choices, default=Direction.MUTUAL,
+        _("who initiated"),
+        max_length=6,
+        choices=Direction.choices,
+        default=Direction.MUTUAL,
     )
     # The user takes part in every interaction; participants are the other people.
     participants = models.ManyToManyField(
-        Person, related_name="interactions", verbose_name=_("participants"),
+        Person,
+        related_name="interactions",
+        verbose_name=_("participants"),
     )
     summary = models.TextField(_("summary"), blank=True)
     source = models.CharField(_("source"), max_length=40, default="manual")
@@ -227,7 +251,8 @@ class Interaction(Owned):
         ordering = ["-occurred_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "source", "external_id"], condition=~Q(external_id=""),
+                fields=["owner", "source", "external_id"],
+                condition=~Q(external_id=""),
                 name="interaction_unique_external_id",
             ),
         ]
@@ -247,8 +272,9 @@ class NeedOrOffer(Owned):
 
     text = models.TextField(_("text"))
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
@@ -262,8 +288,9 @@ class NeedOrOffer(Owned):
 class Need(NeedOrOffer):
     """A problem or wish of someone: what they are looking for."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs",
-                               verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="needs", verbose_name=_("person")
+    )
 
     class Meta(NeedOrOffer.Meta):
         verbose_name = _("need")
@@ -273,8 +300,9 @@ class Need(NeedOrOffer):
 class Offer(NeedOrOffer):
     """What someone can give: a skill, a resource, a tip, an introduction."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offers",
-                               verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="offers", verbose_name=_("person")
+    )
 
     class Meta(NeedOrOffer.Meta):
         verbose_name = _("offer")
@@ -306,17 +334,29 @@ class Intro(Owned):
         THANKED = "thanked", _("thanked")
         DECLINED = "declined", _("declined")
 
-    requester = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("requester"))
-    intermediary = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                     related_name="intros_brokered",
-                                     verbose_name=_("intermediary"))
-    target = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="intros_received",
-                               verbose_name=_("target"))
-    status = models.CharField(_("status"), max_length=20, choices=State.choices,
-                              default=State.PLANNED, db_index=True)
-    goal = models.ForeignKey("Goal", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="intros", verbose_name=_("goal"))
+    requester = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("requester")
+    )
+    intermediary = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="intros_brokered",
+        verbose_name=_("intermediary"),
+    )
+    target = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="intros_received", verbose_name=_("target")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.PLANNED, db_index=True
+    )
+    goal = models.ForeignKey(
+        "Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intros",
+        verbose_name=_("goal"),
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     asked_at = models.DateTimeField(_("asked"), null=True, blank=True)
     made_at = models.DateTimeField(_("made"), null=True, blank=True)
@@ -342,31 +382,56 @@ class Exchange(Owned):
         GIVEN = "given", _("given")
         DECLINED = "declined", _("declined")
 
-    giver = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="favours_given",
-                              verbose_name=_("giver"))
-    receiver = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                 related_name="favours_received", verbose_name=_("receiver"))
+    giver = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="favours_given", verbose_name=_("giver")
+    )
+    receiver = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="favours_received",
+        verbose_name=_("receiver"),
+    )
     rung = models.CharField(_("rung"), max_length=16, choices=Rung.choices)
-    status = models.CharField(_("status"), max_length=10, choices=State.choices,
-                              default=State.GIVEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.GIVEN
+    )
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     note = models.TextField(_("note"), blank=True)
     thanked_at = models.DateTimeField(_("thanked"), null=True, blank=True)
     outcome_reported_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
-    need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="exchanges", verbose_name=_("need"))
-    offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="exchanges", verbose_name=_("offer"))
-    intro = models.ForeignKey(Intro, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="exchanges", verbose_name=_("introduction"))
+    need = models.ForeignKey(
+        Need,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("need"),
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("offer"),
+    )
+    intro = models.ForeignKey(
+        Intro,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("introduction"),
+    )
 
     class Meta:
         verbose_name = _("favour")
         verbose_name_plural = _("favours")
         ordering = ["-occurred_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(giver=models.F("receiver")),
-                                   name="exchange_two_people"),
+            models.CheckConstraint(
+                condition=~Q(giver=models.F("receiver")), name="exchange_two_people"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -382,15 +447,21 @@ class Recognition(Owned):
         INITIATE = 2, _("they initiate")
         RECOMMEND = 3, _("they recommend or introduce me")
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="recognition",
-                                  verbose_name=_("person"))
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="recognition", verbose_name=_("person")
+    )
     level_override = models.PositiveSmallIntegerField(
-        _("level (manual)"), choices=Level.choices, null=True, blank=True,
+        _("level (manual)"),
+        choices=Level.choices,
+        null=True,
+        blank=True,
         help_text=_("Leave empty to let entregent infer it from interactions and favours."),
     )
     evidence = models.TextField(_("evidence"), blank=True)
     perception = models.TextField(
-        _("how they see me"), blank=True, help_text=_("In their words, where known."),
+        _("how they see me"),
+        blank=True,
+        help_text=_("In their words, where known."),
     )
 
     class Meta:
@@ -402,12 +473,14 @@ class Recognition(Owned):
 
 
 class OfferTold(Owned):
-    """One telling of one of my offers to one person: which of my offers they know, and since when."""
+    """One telling of one of my offers to one person: which offers they know, since when."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offers_told",
-                               verbose_name=_("person"))
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="told",
-                              verbose_name=_("offer"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="offers_told", verbose_name=_("person")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="told", verbose_name=_("offer")
+    )
     told_at = models.DateTimeField(_("told"))
     channel = models.CharField(_("channel"), max_length=40, blank=True)
 
@@ -428,15 +501,26 @@ class Goal(Owned):
         REACHED = "reached", _("reached")
         ABANDONED = "abandoned", _("abandoned")
 
-    target_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
-                                      related_name="goals", verbose_name=_("target person"))
+    target_person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("target person"),
+    )
     target_organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="goals",
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
         verbose_name=_("target organisation"),
     )
     why = models.TextField(_("why"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=State.choices,
-                              default=State.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.ACTIVE
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -466,12 +550,30 @@ class Task(Owned):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     due = models.DateField(_("due"), null=True, blank=True, db_index=True)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="tasks", verbose_name=_("person"))
-    intro = models.ForeignKey(Intro, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="tasks", verbose_name=_("introduction"))
-    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="tasks", verbose_name=_("favour"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("person"),
+    )
+    intro = models.ForeignKey(
+        Intro,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("introduction"),
+    )
+    exchange = models.ForeignKey(
+        Exchange,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("favour"),
+    )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
 
     class Meta:

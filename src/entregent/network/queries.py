@@ -82,8 +82,13 @@ def find_person(owner: User, query: str) -> Person:
     else:
         steps.append(people.filter(contact_points__kind="handle", contact_points__value=raw))
     steps.append(people.filter(name_key__startswith=key))
-    steps.append(people.filter(Q(name_key__contains=" " + key) | Q(name_key__contains="-" + key)
-                               | Q(name_key__contains="'" + key)))
+    steps.append(
+        people.filter(
+            Q(name_key__contains=" " + key)
+            | Q(name_key__contains="-" + key)
+            | Q(name_key__contains="'" + key)
+        )
+    )
     for step in steps:
         matches = step.distinct().order_by("full_name", "pk")
         found = list(matches[:2])
@@ -92,15 +97,18 @@ def find_person(owner: User, query: str) -> Person:
         if len(found) > 1:
             raise _ambiguous(raw, matches)
     suggestions = suggest_names(owner, raw)
-    hint = (_(" Did you mean: %(names)s?") % {"names": ", ".join(suggestions)}) if suggestions else ""
+    hint = (
+        (_(" Did you mean: %(names)s?") % {"names": ", ".join(suggestions)}) if suggestions else ""
+    )
     raise NotFound(_("Nobody called “%(query)s”.") % {"query": raw} + hint)
 
 
 def suggest_names(owner: User, query: str, limit: int = 3) -> list[str]:
     """Closest full names to a mistyped query (for "did you mean")."""
     names = dict(Person.objects.filter(owner=owner).values_list("name_key", "full_name"))
-    hits = process.extract(fold(query), list(names), scorer=fuzz.WRatio, limit=limit,
-                           score_cutoff=75)
+    hits = process.extract(
+        fold(query), list(names), scorer=fuzz.WRatio, limit=limit, score_cutoff=75
+    )
     return [names[hit[0]] for hit in hits]
 
 
@@ -120,14 +128,16 @@ def find_my_offer(owner: User, query: str) -> Offer:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(_("None of your offers mentions “%(query)s”; see “entregent show me”.")
-                       % {"query": raw})
+        raise NotFound(
+            _("None of your offers mentions “%(query)s”; see “entregent show me”.") % {"query": raw}
+        )
     listing = "; ".join(f"#{o.pk} {o}" for o in matches[:MAX_CANDIDATES])
     raise InvalidInput(_("Several of your offers match: %(list)s. Use #id.") % {"list": listing})
 
 
-def people_list(owner: User, *, tag: str = "", organization: str = "",
-                include_me: bool = False) -> QuerySet[Person]:
+def people_list(
+    owner: User, *, tag: str = "", organization: str = "", include_me: bool = False
+) -> QuerySet[Person]:
     """People with their organisation, tags, last contact and number of interactions.
 
     Two queries whatever the number of people: the annotated list and the tags prefetch.
@@ -142,8 +152,10 @@ def people_list(owner: User, *, tag: str = "", organization: str = "",
     return (
         qs.select_related("organization")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .annotate(last_contact=Max("interactions__occurred_at"),
-                  interaction_count=Count("interactions", distinct=True))
+        .annotate(
+            last_contact=Max("interactions__occurred_at"),
+            interaction_count=Count("interactions", distinct=True),
+        )
         .order_by("full_name", "pk")
     )
 
@@ -173,14 +185,14 @@ def person_card(person: Person, recent: int = 10) -> PersonCard:
     """Gather a person's card: contact points, ties, recent interactions, ledger, recognition."""
     owner_id = person.owner_id
     links = list(
-        Link.objects.filter(Q(a=person) | Q(b=person)).select_related("a", "b")
+        Link.objects.filter(Q(a=person) | Q(b=person))
+        .select_related("a", "b")
         .order_by("-strength")
     )
     interactions = person.interactions.prefetch_related("participants").order_by("-occurred_at")
     told = list(OfferTold.objects.filter(person=person).select_related("offer"))
     told_ids = {t.offer_id for t in told}
-    my_open_offers = Offer.objects.filter(owner_id=owner_id, person__is_me=True,
-                                          status=Status.OPEN)
+    my_open_offers = Offer.objects.filter(owner_id=owner_id, person__is_me=True, status=Status.OPEN)
     return PersonCard(
         person=person,
         contact_points=list(person.contact_points.all()),
@@ -192,16 +204,19 @@ def person_card(person: Person, recent: int = 10) -> PersonCard:
         offers=list(person.offers.order_by("status", "-created_at")),
         favours=list(
             Exchange.objects.filter(Q(giver=person) | Q(receiver=person))
-            .select_related("giver", "receiver").order_by("-occurred_at")
+            .select_related("giver", "receiver")
+            .order_by("-occurred_at")
         ),
         intros=list(
-            Intro.objects.filter(Q(intermediary=person) | Q(target=person) | Q(requester=person))
-            .select_related("requester", "intermediary", "target")
+            Intro.objects.filter(
+                Q(intermediary=person) | Q(target=person) | Q(requester=person)
+            ).select_related("requester", "intermediary", "target")
         ),
         recognition=Recognition.objects.filter(person=person).first(),
         offers_told=told,
-        my_offers_not_told=[] if person.is_me else
-        [o for o in my_open_offers if o.pk not in told_ids],
+        my_offers_not_told=[]
+        if person.is_me
+        else [o for o in my_open_offers if o.pk not in told_ids],
         tasks=list(person.tasks.filter(done_at=None).order_by("due")),
     )
 

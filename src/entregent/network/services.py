@@ -136,7 +136,11 @@ def add_contact_point(person: Person, kind: str, value: str, label: str = "") ->
             )
         return existing
     return ContactPoint.objects.create(
-        owner_id=person.owner_id, person=person, kind=kind, value=clean, label=label.strip(),
+        owner_id=person.owner_id,
+        person=person,
+        kind=kind,
+        value=clean,
+        label=label.strip(),
     )
 
 
@@ -174,8 +178,13 @@ def add_person(
     language = _choice(language, Language, _("language"))
     org = get_or_create_organization(owner, organization) if organization.strip() else None
     person = Person.objects.create(
-        owner=owner, full_name=name, organization=org, title=title.strip()[:200],
-        language=language, closeness=_strength(closeness, _("closeness")), notes=notes.strip(),
+        owner=owner,
+        full_name=name,
+        organization=org,
+        title=title.strip()[:200],
+        language=language,
+        closeness=_strength(closeness, _("closeness")),
+        notes=notes.strip(),
     )
     for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
         for value in values:
@@ -195,7 +204,9 @@ def update_person(person: Person, **fields: object) -> Person:
         person.full_name = _clean_text(str(fields["full_name"]), _("name"), 200)
     if "organization" in fields:
         org_name = str(fields["organization"] or "").strip()
-        person.organization = get_or_create_organization(person.owner, org_name) if org_name else None
+        person.organization = (
+            get_or_create_organization(person.owner, org_name) if org_name else None
+        )
     if "title" in fields:
         person.title = str(fields["title"] or "").strip()[:200]
     if "language" in fields:
@@ -234,10 +245,16 @@ def link_people(
     kind = _choice(kind, Link.Kind, _("link kind"))
     low, high = sorted((a, b), key=lambda p: p.pk)
     link, _created = Link.objects.update_or_create(
-        owner=owner, a=low, b=high,
-        defaults={"kind": kind, "context": context.strip()[:200],
-                  "strength": _strength(strength, _("strength")), "source": source,
-                  "since": since},
+        owner=owner,
+        a=low,
+        b=high,
+        defaults={
+            "kind": kind,
+            "context": context.strip()[:200],
+            "strength": _strength(strength, _("strength")),
+            "source": source,
+            "since": since,
+        },
     )
     return link
 
@@ -263,13 +280,20 @@ def log_interaction(
     _same_owner(owner, *participants)
     if external_id:
         existing = Interaction.objects.filter(
-            owner=owner, source=source, external_id=external_id,
+            owner=owner,
+            source=source,
+            external_id=external_id,
         ).first()
         if existing is not None:
             return existing
     interaction = Interaction.objects.create(
-        owner=owner, occurred_at=_aware(occurred_at), kind=kind, direction=direction,
-        summary=summary.strip(), source=source, external_id=external_id,
+        owner=owner,
+        occurred_at=_aware(occurred_at),
+        kind=kind,
+        direction=direction,
+        summary=summary.strip(),
+        source=source,
+        external_id=external_id,
     )
     interaction.participants.set(participants)
     return interaction
@@ -285,15 +309,23 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
 @transaction.atomic
 def add_need(person: Person, text: str, tags: Iterable[str] = ()) -> Need:
     """Record what someone is looking for."""
-    return Need.objects.create(owner_id=person.owner_id, person=person,
-                               text=_clean_text(text, _("need"), 2000), tags=_clean_tags(tags))
+    return Need.objects.create(
+        owner_id=person.owner_id,
+        person=person,
+        text=_clean_text(text, _("need"), 2000),
+        tags=_clean_tags(tags),
+    )
 
 
 @transaction.atomic
 def add_offer(person: Person, text: str, tags: Iterable[str] = ()) -> Offer:
-    """Record what someone can give (the user's offers answer "which problem am I the solution to")."""
-    return Offer.objects.create(owner_id=person.owner_id, person=person,
-                                text=_clean_text(text, _("offer"), 2000), tags=_clean_tags(tags))
+    """Record what someone can give; the user's offers answer "which problem do I solve"."""
+    return Offer.objects.create(
+        owner_id=person.owner_id,
+        person=person,
+        text=_clean_text(text, _("offer"), 2000),
+        tags=_clean_tags(tags),
+    )
 
 
 @transaction.atomic
@@ -306,8 +338,9 @@ def close_need(need: Need, status: str = Status.MET, when: dt.datetime | None = 
 
 
 @transaction.atomic
-def close_offer(offer: Offer, status: str = Status.WITHDRAWN,
-                when: dt.datetime | None = None) -> Offer:
+def close_offer(
+    offer: Offer, status: str = Status.WITHDRAWN, when: dt.datetime | None = None
+) -> Offer:
     """Withdraw an offer (or reopen it with status "open")."""
     offer.status = _choice(status, Status, _("status"))
     offer.closed_at = None if status == Status.OPEN else _aware(when)
@@ -329,7 +362,7 @@ def record_favour(
     offer: Offer | None = None,
     intro: Intro | None = None,
 ) -> Exchange:
-    """Write a favour in the ledger; one the user receives opens a thank-you task (gratitude loop)."""
+    """Write a favour in the ledger; one the user receives opens a thank-you task."""
     _same_owner(owner, giver, receiver, need, offer, intro)
     if giver.pk == receiver.pk:
         raise InvalidInput(_("A favour needs two different people."))
@@ -337,14 +370,25 @@ def record_favour(
     status = _choice(status, Exchange.State, _("favour status"))
     when = _aware(occurred_at)
     exchange = Exchange.objects.create(
-        owner=owner, giver=giver, receiver=receiver, rung=rung, status=status, occurred_at=when,
-        note=note.strip(), need=need, offer=offer, intro=intro,
+        owner=owner,
+        giver=giver,
+        receiver=receiver,
+        rung=rung,
+        status=status,
+        occurred_at=when,
+        note=note.strip(),
+        need=need,
+        offer=offer,
+        intro=intro,
     )
     if need is not None and status == Exchange.State.GIVEN and need.status == Status.OPEN:
         close_need(need, Status.MET, when)
     if receiver.is_me and status == Exchange.State.GIVEN:
         Task.objects.create(
-            owner=owner, kind=Task.Kind.THANK, person=giver, exchange=exchange,
+            owner=owner,
+            kind=Task.Kind.THANK,
+            person=giver,
+            exchange=exchange,
             due=(when + THANK_WITHIN).date(),
             title=_("Thank %(name)s for the %(rung)s")
             % {"name": giver.full_name, "rung": exchange.get_rung_display()},
@@ -376,29 +420,44 @@ def mark_outcome_reported(exchange: Exchange, when: dt.datetime | None = None) -
 
 
 @transaction.atomic
-def tell_offer(person: Person, offer: Offer, *, when: dt.datetime | dt.date | None = None,
-               channel: str = "") -> OfferTold:
+def tell_offer(
+    person: Person, offer: Offer, *, when: dt.datetime | dt.date | None = None, channel: str = ""
+) -> OfferTold:
     """Record that a person was told about one of my offers (they now know it)."""
     _same_owner(person.owner, offer)
     if person.is_me:
         raise InvalidInput(_("Tell someone other than yourself."))
     if not offer.person.is_me:
-        raise InvalidInput(_("Only your own offers can be told; this one is %(name)s's.")
-                           % {"name": offer.person.full_name})
-    return OfferTold.objects.create(owner_id=person.owner_id, person=person, offer=offer,
-                                    told_at=_aware(when), channel=channel.strip()[:40])
+        raise InvalidInput(
+            _("Only your own offers can be told; this one is %(name)s's.")
+            % {"name": offer.person.full_name}
+        )
+    return OfferTold.objects.create(
+        owner_id=person.owner_id,
+        person=person,
+        offer=offer,
+        told_at=_aware(when),
+        channel=channel.strip()[:40],
+    )
 
 
 @transaction.atomic
-def set_recognition(person: Person, *, level: int | None = None, evidence: str | None = None,
-                    perception: str | None = None, clear_level: bool = False) -> Recognition:
+def set_recognition(
+    person: Person,
+    *,
+    level: int | None = None,
+    evidence: str | None = None,
+    perception: str | None = None,
+    clear_level: bool = False,
+) -> Recognition:
     """Set what a person knows of me: a manual level (0-3), evidence, their perception of me."""
     if person.is_me:
         raise InvalidInput(_("Recognition is what others know of you; pick someone else."))
     if level is not None and level not in Recognition.Level.values:
         raise InvalidInput(_("The recognition level must be 0, 1, 2 or 3."))
-    recognition, _created = Recognition.objects.get_or_create(owner_id=person.owner_id,
-                                                              person=person)
+    recognition, _created = Recognition.objects.get_or_create(
+        owner_id=person.owner_id, person=person
+    )
     if level is not None or clear_level:
         recognition.level_override = level
     if evidence is not None:
@@ -413,36 +472,65 @@ def set_recognition(person: Person, *, level: int | None = None, evidence: str |
 
 
 @transaction.atomic
-def add_goal(owner: User, *, person: Person | None = None,
-             organization: Organization | None = None, why: str = "") -> Goal:
+def add_goal(
+    owner: User,
+    *,
+    person: Person | None = None,
+    organization: Organization | None = None,
+    why: str = "",
+) -> Goal:
     """Set a target to reach: a person or someone at an organisation."""
     _same_owner(owner, person, organization)
     if person is None and organization is None:
         raise InvalidInput(_("A goal needs a target person or organisation."))
-    return Goal.objects.create(owner=owner, target_person=person,
-                               target_organization=organization, why=why.strip())
+    return Goal.objects.create(
+        owner=owner, target_person=person, target_organization=organization, why=why.strip()
+    )
 
 
 @transaction.atomic
-def add_intro(owner: User, *, requester: Person, intermediary: Person, target: Person,
-              status: str = Intro.State.PLANNED, goal: Goal | None = None) -> Intro:
-    """Plan (or record) an introduction from the requester to the target through an intermediary."""
+def add_intro(
+    owner: User,
+    *,
+    requester: Person,
+    intermediary: Person,
+    target: Person,
+    status: str = Intro.State.PLANNED,
+    goal: Goal | None = None,
+) -> Intro:
+    """Plan (or record) an introduction of the requester to the target via an intermediary."""
     _same_owner(owner, requester, intermediary, target, goal)
     if len({requester.pk, intermediary.pk, target.pk}) != 3:
         raise InvalidInput(_("An introduction needs three different people."))
     status = _choice(status, Intro.State, _("introduction status"))
-    return Intro.objects.create(owner=owner, requester=requester, intermediary=intermediary,
-                                target=target, status=status, goal=goal)
+    return Intro.objects.create(
+        owner=owner,
+        requester=requester,
+        intermediary=intermediary,
+        target=target,
+        status=status,
+        goal=goal,
+    )
 
 
 @transaction.atomic
-def add_task(owner: User, title: str, *, kind: str = Task.Kind.OTHER,
-             due: dt.date | None = None, person: Person | None = None) -> Task:
+def add_task(
+    owner: User,
+    title: str,
+    *,
+    kind: str = Task.Kind.OTHER,
+    due: dt.date | None = None,
+    person: Person | None = None,
+) -> Task:
     """Add something to do, optionally about a person and by a date."""
     _same_owner(owner, person)
-    return Task.objects.create(owner=owner, title=_clean_text(title, _("task"), 200),
-                               kind=_choice(kind, Task.Kind, _("task kind")), due=due,
-                               person=person)
+    return Task.objects.create(
+        owner=owner,
+        title=_clean_text(title, _("task"), 200),
+        kind=_choice(kind, Task.Kind, _("task kind")),
+        due=due,
+        person=person,
+    )
 
 
 @transaction.atomic
@@ -462,12 +550,12 @@ def delete_person(person: Person) -> None:
         raise InvalidInput(_("You cannot delete yourself."))
     # Interactions left with no participant would count for nobody: remove them too.
     orphan_ids = [
-        i.pk for i in person.interactions.prefetch_related("participants")
+        i.pk
+        for i in person.interactions.prefetch_related("participants")
         if all(p.pk == person.pk for p in i.participants.all())
     ]
     Interaction.objects.filter(pk__in=orphan_ids).delete()
     person.delete()
-
 
 
 @transaction.atomic
@@ -475,9 +563,22 @@ def clear_network(owner: User) -> int:
     """Delete every row the user owns (people, organisations, tags and all that hangs on them)."""
     deleted = 0
     # Children first keeps the cascade cheap; each delete is one query per table.
-    for model in (Task, OfferTold, Recognition, Exchange, Intro, Goal, Need, Offer, Link,
-                  Interaction, ContactPoint, Person, Organization, Tag):
+    for model in (
+        Task,
+        OfferTold,
+        Recognition,
+        Exchange,
+        Intro,
+        Goal,
+        Need,
+        Offer,
+        Link,
+        Interaction,
+        ContactPoint,
+        Person,
+        Organization,
+        Tag,
+    ):
         count, _detail = model.objects.filter(owner=owner).delete()
         deleted += count
     return deleted
-

@@ -13,7 +13,21 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # A few letters do not decompose: fold them by hand so search stays forgiving.
-    stripped = stripped.translate(str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o",
-                                                 "Æ": "AE", "Œ": "OE", "Ø": "O", "ł": "l",
-                                                 "Ł": "L", "đ": "d", "Đ": "D"}))
+    stripped = stripped.translate(
+        str.maketrans(
+            {
+                "ß": "ss",
+                "æ": "ae",
+                "œ": "oe",
+                "ø": "o",
+                "Æ": "AE",
+                "Œ": "OE",
+                "Ø": "O",
+                "ł": "l",
+                "Ł": "L",
+                "đ": "d",
+                "Đ": "D",
+            }
+        )
+    )
     return _SPACES.sub(" ", stripped.casefold()).strip()

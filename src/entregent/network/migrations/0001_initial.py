@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,339 +15,1040 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('text', models.TextField(verbose_name='text')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('status', models.CharField(choices=[('open', 'open'), ('met', 'met'), ('withdrawn', 'withdrawn')], db_index=True, default='open', max_length=10, verbose_name='status')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("text", models.TextField(verbose_name="text")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("met", "met"), ("withdrawn", "withdrawn")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['-created_at'],
-                'abstract': False,
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["-created_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='search key')),
-                ('domain', models.CharField(blank=True, max_length=200, verbose_name='web domain')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_key",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="search key"
+                    ),
+                ),
+                ("domain", models.CharField(blank=True, max_length=200, verbose_name="web domain")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('why', models.TextField(blank=True, verbose_name='why')),
-                ('status', models.CharField(choices=[('active', 'active'), ('reached', 'reached'), ('abandoned', 'abandoned')], default='active', max_length=10, verbose_name='status')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('target_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='network.organization', verbose_name='target organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("why", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("reached", "reached"),
+                            ("abandoned", "abandoned"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "target_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="network.organization",
+                        verbose_name="target organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goal',
-                'verbose_name_plural': 'goals',
-                'ordering': ['-created_at'],
+                "verbose_name": "goal",
+                "verbose_name_plural": "goals",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='search key')),
-                ('is_me', models.BooleanField(default=False, verbose_name='this is me')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
-                ('language', models.CharField(blank=True, choices=[('', 'unknown'), ('fr', 'French'), ('en', 'English')], default='', max_length=2, verbose_name='language')),
-                ('closeness', models.PositiveSmallIntegerField(blank=True, help_text='How close you feel, whatever the contact history says.', null=True, verbose_name='declared closeness (1-5)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='network.organization', verbose_name='organisation')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                (
+                    "name_key",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="search key"
+                    ),
+                ),
+                ("is_me", models.BooleanField(default=False, verbose_name="this is me")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="job title")),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "unknown"), ("fr", "French"), ("en", "English")],
+                        default="",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "closeness",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="How close you feel, whatever the contact history says.",
+                        null=True,
+                        verbose_name="declared closeness (1-5)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="network.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['full_name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["full_name"],
             },
         ),
         migrations.CreateModel(
-            name='OfferTold',
+            name="OfferTold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('told_at', models.DateTimeField(verbose_name='told')),
-                ('channel', models.CharField(blank=True, max_length=40, verbose_name='channel')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='told', to='network.offer', verbose_name='offer')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers_told', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("told_at", models.DateTimeField(verbose_name="told")),
+                ("channel", models.CharField(blank=True, max_length=40, verbose_name="channel")),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="told",
+                        to="network.offer",
+                        verbose_name="offer",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers_told",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer told',
-                'verbose_name_plural': 'offers told',
-                'ordering': ['-told_at'],
+                "verbose_name": "offer told",
+                "verbose_name_plural": "offers told",
+                "ordering": ["-told_at"],
             },
         ),
         migrations.AddField(
-            model_name='offer',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='network.person', verbose_name='person'),
+            model_name="offer",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="offers",
+                to="network.person",
+                verbose_name="person",
+            ),
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('text', models.TextField(verbose_name='text')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('status', models.CharField(choices=[('open', 'open'), ('met', 'met'), ('withdrawn', 'withdrawn')], db_index=True, default='open', max_length=10, verbose_name='status')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("text", models.TextField(verbose_name="text")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("met", "met"), ("withdrawn", "withdrawn")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'need',
-                'verbose_name_plural': 'needs',
-                'ordering': ['-created_at'],
-                'abstract': False,
+                "verbose_name": "need",
+                "verbose_name_plural": "needs",
+                "ordering": ["-created_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('knows', 'knows'), ('colleague', 'colleague'), ('client', 'client'), ('family', 'family'), ('friend', 'friend'), ('partner', 'business partner')], default='knows', max_length=12, verbose_name='kind')),
-                ('context', models.CharField(blank=True, max_length=200, verbose_name='context')),
-                ('strength', models.PositiveSmallIntegerField(default=3, verbose_name='declared strength (1-5)')),
-                ('source', models.CharField(blank=True, default='manual', max_length=40, verbose_name='source')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.person', verbose_name='A')),
-                ('b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.person', verbose_name='B')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("knows", "knows"),
+                            ("colleague", "colleague"),
+                            ("client", "client"),
+                            ("family", "family"),
+                            ("friend", "friend"),
+                            ("partner", "business partner"),
+                        ],
+                        default="knows",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("context", models.CharField(blank=True, max_length=200, verbose_name="context")),
+                (
+                    "strength",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="declared strength (1-5)"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, default="manual", max_length=40, verbose_name="source"
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.person",
+                        verbose_name="A",
+                    ),
+                ),
+                (
+                    "b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.person",
+                        verbose_name="B",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'link',
-                'verbose_name_plural': 'links',
+                "verbose_name": "link",
+                "verbose_name_plural": "links",
             },
         ),
         migrations.CreateModel(
-            name='Intro',
+            name="Intro",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('asked', 'asked'), ('made', 'made'), ('met', 'met'), ('outcome_reported', 'outcome reported'), ('thanked', 'thanked'), ('declined', 'declined')], db_index=True, default='planned', max_length=20, verbose_name='status')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('asked_at', models.DateTimeField(blank=True, null=True, verbose_name='asked')),
-                ('made_at', models.DateTimeField(blank=True, null=True, verbose_name='made')),
-                ('met_at', models.DateTimeField(blank=True, null=True, verbose_name='met')),
-                ('outcome_reported_at', models.DateTimeField(blank=True, null=True, verbose_name='outcome reported')),
-                ('thanked_at', models.DateTimeField(blank=True, null=True, verbose_name='thanked')),
-                ('declined_at', models.DateTimeField(blank=True, null=True, verbose_name='declined')),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='intros', to='network.goal', verbose_name='goal')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('intermediary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intros_brokered', to='network.person', verbose_name='intermediary')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.person', verbose_name='requester')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intros_received', to='network.person', verbose_name='target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("asked", "asked"),
+                            ("made", "made"),
+                            ("met", "met"),
+                            ("outcome_reported", "outcome reported"),
+                            ("thanked", "thanked"),
+                            ("declined", "declined"),
+                        ],
+                        db_index=True,
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("asked_at", models.DateTimeField(blank=True, null=True, verbose_name="asked")),
+                ("made_at", models.DateTimeField(blank=True, null=True, verbose_name="made")),
+                ("met_at", models.DateTimeField(blank=True, null=True, verbose_name="met")),
+                (
+                    "outcome_reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="outcome reported"),
+                ),
+                ("thanked_at", models.DateTimeField(blank=True, null=True, verbose_name="thanked")),
+                (
+                    "declined_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="declined"),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="intros",
+                        to="network.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "intermediary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intros_brokered",
+                        to="network.person",
+                        verbose_name="intermediary",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.person",
+                        verbose_name="requester",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intros_received",
+                        to="network.person",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'introduction',
-                'verbose_name_plural': 'introductions',
-                'ordering': ['-created_at'],
+                "verbose_name": "introduction",
+                "verbose_name_plural": "introductions",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('kind', models.CharField(choices=[('meeting', 'meeting'), ('call', 'call'), ('email', 'email'), ('message', 'message'), ('social', 'social'), ('other', 'other')], max_length=10, verbose_name='kind')),
-                ('direction', models.CharField(choices=[('me', 'I initiated'), ('them', 'they initiated'), ('mutual', 'mutual')], default='mutual', max_length=6, verbose_name='who initiated')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('source', models.CharField(default='manual', max_length=40, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, max_length=255, verbose_name='external id')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('participants', models.ManyToManyField(related_name='interactions', to='network.person', verbose_name='participants')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="when")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "meeting"),
+                            ("call", "call"),
+                            ("email", "email"),
+                            ("message", "message"),
+                            ("social", "social"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("me", "I initiated"),
+                            ("them", "they initiated"),
+                            ("mutual", "mutual"),
+                        ],
+                        default="mutual",
+                        max_length=6,
+                        verbose_name="who initiated",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "source",
+                    models.CharField(default="manual", max_length=40, verbose_name="source"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=255, verbose_name="external id"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        related_name="interactions",
+                        to="network.person",
+                        verbose_name="participants",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interaction',
-                'verbose_name_plural': 'interactions',
-                'ordering': ['-occurred_at'],
+                "verbose_name": "interaction",
+                "verbose_name_plural": "interactions",
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.AddField(
-            model_name='goal',
-            name='target_person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='network.person', verbose_name='target person'),
+            model_name="goal",
+            name="target_person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="goals",
+                to="network.person",
+                verbose_name="target person",
+            ),
         ),
         migrations.CreateModel(
-            name='Exchange',
+            name="Exchange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('rung', models.CharField(choices=[('information', 'information'), ('advice', 'advice'), ('introduction', 'introduction'), ('recommendation', 'recommendation'), ('business', 'business')], max_length=16, verbose_name='rung')),
-                ('status', models.CharField(choices=[('asked', 'asked'), ('given', 'given'), ('declined', 'declined')], default='given', max_length=10, verbose_name='status')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('thanked_at', models.DateTimeField(blank=True, null=True, verbose_name='thanked')),
-                ('outcome_reported_at', models.DateTimeField(blank=True, null=True, verbose_name='outcome reported')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('intro', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchanges', to='network.intro', verbose_name='introduction')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchanges', to='network.need', verbose_name='need')),
-                ('offer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchanges', to='network.offer', verbose_name='offer')),
-                ('giver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favours_given', to='network.person', verbose_name='giver')),
-                ('receiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favours_received', to='network.person', verbose_name='receiver')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "rung",
+                    models.CharField(
+                        choices=[
+                            ("information", "information"),
+                            ("advice", "advice"),
+                            ("introduction", "introduction"),
+                            ("recommendation", "recommendation"),
+                            ("business", "business"),
+                        ],
+                        max_length=16,
+                        verbose_name="rung",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("asked", "asked"), ("given", "given"), ("declined", "declined")],
+                        default="given",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="when")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("thanked_at", models.DateTimeField(blank=True, null=True, verbose_name="thanked")),
+                (
+                    "outcome_reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="outcome reported"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "intro",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exchanges",
+                        to="network.intro",
+                        verbose_name="introduction",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exchanges",
+                        to="network.need",
+                        verbose_name="need",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exchanges",
+                        to="network.offer",
+                        verbose_name="offer",
+                    ),
+                ),
+                (
+                    "giver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favours_given",
+                        to="network.person",
+                        verbose_name="giver",
+                    ),
+                ),
+                (
+                    "receiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favours_received",
+                        to="network.person",
+                        verbose_name="receiver",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'favour',
-                'verbose_name_plural': 'favours',
-                'ordering': ['-occurred_at'],
+                "verbose_name": "favour",
+                "verbose_name_plural": "favours",
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('email', 'email'), ('phone', 'phone'), ('url', 'web address'), ('handle', 'handle')], max_length=10, verbose_name='kind')),
-                ('value', models.CharField(max_length=320, verbose_name='value')),
-                ('label', models.CharField(blank=True, max_length=60, verbose_name='label')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_points', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "email"),
+                            ("phone", "phone"),
+                            ("url", "web address"),
+                            ("handle", "handle"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=320, verbose_name="value")),
+                ("label", models.CharField(blank=True, max_length=60, verbose_name="label")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_points",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact point',
-                'verbose_name_plural': 'contact points',
-                'ordering': ['kind', 'value'],
+                "verbose_name": "contact point",
+                "verbose_name_plural": "contact points",
+                "ordering": ["kind", "value"],
             },
         ),
         migrations.CreateModel(
-            name='Recognition',
+            name="Recognition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('level_override', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'no sign they know me'), (1, 'they reply'), (2, 'they initiate'), (3, 'they recommend or introduce me')], help_text='Leave empty to let entregent infer it from interactions and favours.', null=True, verbose_name='level (manual)')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('perception', models.TextField(blank=True, help_text='In their words, where known.', verbose_name='how they see me')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='recognition', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "level_override",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (0, "no sign they know me"),
+                            (1, "they reply"),
+                            (2, "they initiate"),
+                            (3, "they recommend or introduce me"),
+                        ],
+                        help_text="Leave empty to let entregent infer it from interactions and favours.",
+                        null=True,
+                        verbose_name="level (manual)",
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence")),
+                (
+                    "perception",
+                    models.TextField(
+                        blank=True,
+                        help_text="In their words, where known.",
+                        verbose_name="how they see me",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recognition",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recognition',
-                'verbose_name_plural': 'recognition',
+                "verbose_name": "recognition",
+                "verbose_name_plural": "recognition",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='people', to='network.tag', verbose_name='tags'),
+            model_name="person",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="people", to="network.tag", verbose_name="tags"
+            ),
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('follow_up', 'follow up'), ('thank', 'thank'), ('report_outcome', 'report the outcome'), ('reach_out', 'reach out'), ('other', 'other')], default='other', max_length=16, verbose_name='kind')),
-                ('due', models.DateField(blank=True, db_index=True, null=True, verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('exchange', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='network.exchange', verbose_name='favour')),
-                ('intro', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='network.intro', verbose_name='introduction')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("follow_up", "follow up"),
+                            ("thank", "thank"),
+                            ("report_outcome", "report the outcome"),
+                            ("reach_out", "reach out"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("due", models.DateField(blank=True, db_index=True, null=True, verbose_name="due")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="network.exchange",
+                        verbose_name="favour",
+                    ),
+                ),
+                (
+                    "intro",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="network.intro",
+                        verbose_name="introduction",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['done_at', 'due'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["done_at", "due"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(fields=('owner', 'name_key'), name='org_unique_per_owner'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name_key"), name="org_unique_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.UniqueConstraint(fields=('owner', 'a', 'b'), name='link_unique_pair'),
+            model_name="link",
+            constraint=models.UniqueConstraint(fields=("owner", "a", "b"), name="link_unique_pair"),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('a__lt', models.F('b'))), name='link_ordered_pair'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("a__lt", models.F("b"))), name="link_ordered_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('strength__gte', 1), ('strength__lte', 5)), name='link_strength_1_5'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("strength__gte", 1), ("strength__lte", 5)),
+                name="link_strength_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('owner', 'source', 'external_id'), name='interaction_unique_external_id'),
+            model_name="interaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("owner", "source", "external_id"),
+                name="interaction_unique_external_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('target_person__isnull', False), ('target_organization__isnull', False), _connector='OR'), name='goal_has_target'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_person__isnull", False),
+                    ("target_organization__isnull", False),
+                    _connector="OR",
+                ),
+                name="goal_has_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exchange',
-            constraint=models.CheckConstraint(condition=models.Q(('giver', models.F('receiver')), _negated=True), name='exchange_two_people'),
+            model_name="exchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("giver", models.F("receiver")), _negated=True),
+                name="exchange_two_people",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactpoint',
-            constraint=models.UniqueConstraint(fields=('owner', 'kind', 'value'), name='contact_point_unique_per_owner'),
+            model_name="contactpoint",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "kind", "value"), name="contact_point_unique_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='tag_unique_per_owner'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"), name="tag_unique_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_me', True)), fields=('owner',), name='one_me_per_owner'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_me", True)), fields=("owner",), name="one_me_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('closeness__isnull', True), models.Q(('closeness__gte', 1), ('closeness__lte', 5)), _connector='OR'), name='person_closeness_1_5'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closeness__isnull", True),
+                    models.Q(("closeness__gte", 1), ("closeness__lte", 5)),
+                    _connector="OR",
+                ),
+                name="person_closeness_1_5",
+            ),
         ),
     ]

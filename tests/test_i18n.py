@@ -1,0 +1,66 @@
+"""French is complete: every message translated, and the compiled catalogue matches the source."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+from pathlib import Path
+
+from django.utils import translation
+
+import entregent
+
+LOCALE = Path(entregent.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
+
+
+def _read_po(path: Path) -> dict[str, str]:
+    """msgid → msgstr of a .po file, flagging fuzzy entries with a "#fuzzy " prefix."""
+    entries: dict[str, str] = {}
+    msgid = msgstr = None
+    current = None
+    fuzzy = False
+
+    def flush() -> None:
+        if msgid is not None and msgid != "":
+            entries[msgid] = ("#fuzzy " if fuzzy else "") + (msgstr or "")
+
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("msgid "):
+            flush()
+            msgid, msgstr, current = ast.literal_eval(line[6:]), None, "id"
+        elif line.startswith("msgstr "):
+            msgstr, current = ast.literal_eval(line[7:]), "str"
+        elif line.startswith('"'):
+            if current == "id":
+                msgid += ast.literal_eval(line)
+            else:
+                msgstr += ast.literal_eval(line)
+        elif not line.strip():
+            flush()
+            msgid = msgstr = current = None
+            fuzzy = False
+    return entries
+
+
+def test_it_translates_every_message_into_french() -> None:
+    entries = _read_po(LOCALE / "django.po")
+    assert len(entries) > 100
+    untranslated = [k for k, v in entries.items() if not v or v.startswith("#fuzzy")]
+    assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
+
+
+def test_it_ships_a_compiled_catalogue_that_matches_the_source() -> None:
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    source = _read_po(LOCALE / "django.po")
+    stale = [k for k, v in source.items() if compiled.get(k) != v]
+    assert not stale, f"run `make messages`: {stale[:5]}"
+
+
+def test_it_speaks_french_when_asked() -> None:
+    with translation.override("fr"):
+        assert translation.gettext("Give a name.") == "Indiquez un nom."
+    with translation.override("en"):
+        assert translation.gettext("Give a name.") == "Give a name."
