@@ -26,11 +26,25 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8", "replace")
 
 
+def _env(data_dir: Path) -> dict[str, str]:
+    """A throw-away SQLite file, whatever DATABASE_URL the suite runs with."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ENTREGENT_USER")}
+    env["ENTREGENT_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@pytest.mark.skipif(not BIN.exists(), reason="the entregent script is not installed")
+def test_it_says_to_run_init_on_a_fresh_machine(tmp_path) -> None:
+    result = subprocess.run(
+        [BIN, "people"], env=_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "run “entregent init”" in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.skipif(not BIN.exists(), reason="the entregent script is not installed")
 def test_it_serves_the_demo_with_waitress(tmp_path) -> None:
-    # Always on a throw-away SQLite file, whatever DATABASE_URL the suite runs with.
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ENTREGENT_USER")}
-    env["ENTREGENT_DATA_DIR"] = str(tmp_path)
+    env = _env(tmp_path)
     loaded = subprocess.run(
         [BIN, "demo", "--if-empty", "--people", "20"],
         env=env,

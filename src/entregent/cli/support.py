@@ -118,9 +118,12 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "no such table" in first or "does not exist" in first:
-                message = _("The database is not set up; run “entregent init”.")
-            else:
-                message = _("Database error: %(detail)s") % {"detail": first}
+                err_console.print(
+                    "entregent: " + _("The database is not set up; run “entregent init”."),
+                    markup=False,
+                )
+                raise typer.Exit(2) from None
+            message = _("Database error: %(detail)s") % {"detail": first}
             err_console.print(f"entregent: {message}", markup=False)
             raise typer.Exit(1) from None
         except Exception as exc:
