@@ -62,18 +62,24 @@ def main() -> None:
         _setup(data_dir)
         from django.db import connection
 
-        print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}, {connection.vendor}")
+        print(
+            f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {connection.vendor}"
+        )
         base_s, base_rows = _run("baseline", args.baseline_size, naive=True)
         base_rate = base_rows / base_s
-        print(f"row-by-row  people={args.baseline_size:>7}  rows={base_rows:>9}  "
-              f"{base_s:7.2f} s  {base_rate:>9.0f} rows/s")
+        print(
+            f"row-by-row  people={args.baseline_size:>7}  rows={base_rows:>9}  "
+            f"{base_s:7.2f} s  {base_rate:>9.0f} rows/s"
+        )
         for size in (int(s) for s in args.sizes.split(",")):
             seconds, rows = _run(f"bulk{size}", size, naive=False)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"bulk        people={size:>7}  rows={rows:>9}  {seconds:7.2f} s  "
-                  f"{rows / seconds:>9.0f} rows/s  ×{rows / seconds / base_rate:.1f} vs "
-                  f"row-by-row  peak RSS {peak_mb:.0f} MB")
+            print(
+                f"bulk        people={size:>7}  rows={rows:>9}  {seconds:7.2f} s  "
+                f"{rows / seconds:>9.0f} rows/s  ×{rows / seconds / base_rate:.1f} vs "
+                f"row-by-row  peak RSS {peak_mb:.0f} MB"
+            )
     sys.stdout.flush()
 
 

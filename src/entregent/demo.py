@@ -159,7 +159,8 @@ class _Builder:
         self.n = people
         self.rng = random.Random(seed)
         self.today = today
-        self.now = dt.datetime.combine(today, dt.time(18, 0), tzinfo=PARIS)
+        # History stops at midnight before `today`, so no contact lies in the user's future.
+        self.now = dt.datetime.combine(today, dt.time(0, 0), tzinfo=PARIS)
         self.start = self.now - dt.timedelta(days=HISTORY_DAYS)
         self.emails: set[str] = set()
         self.phones: set[str] = set()
@@ -242,7 +243,9 @@ class _Builder:
         moment = day.replace(
             hour=hour, minute=self.rng.choice([0, 15, 30, 45]), second=0, microsecond=0
         )
-        return min(moment, self.now - dt.timedelta(hours=1))
+        while moment >= self.now:
+            moment -= dt.timedelta(days=1)
+        return moment
 
     def rhythm(self, role: Role) -> list[dt.datetime]:
         """Contact dates for one relationship: a renewal process with bursts and maybe a drift."""

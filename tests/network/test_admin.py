@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from entregent.demo import build_demo
 from entregent.network import services
-from entregent.network.models import ContactPoint, Link, Person
+from entregent.network.models import ContactPoint, Interaction, Link, Person
 
 MODELS = [
     "person",
@@ -163,3 +163,28 @@ def test_it_lists_people_in_constant_queries(client, owner, me) -> None:
     for i in range(10):
         services.add_person(owner, f"P{i}", organization=f"Org {i}", tags=[f"t{i}"])
     assert count() == before
+
+
+def test_it_logs_an_interaction_with_participants(client, owner, outsider) -> None:
+    a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
+    theirs = services.add_person(outsider, "Not yours")
+    client.force_login(owner)
+    form = {
+        "occurred_at_0": "2026-03-14",
+        "occurred_at_1": "12:30",
+        "kind": "meeting",
+        "direction": "them",
+        "summary": "Lunch",
+        "source": "manual",
+        "external_id": "",
+    }
+    refused = client.post(
+        reverse("admin:network_interaction_add"), {**form, "participants": [a.pk, theirs.pk]}
+    )
+    assert refused.status_code == 200  # another owner's person is not a valid choice
+    response = client.post(
+        reverse("admin:network_interaction_add"), {**form, "participants": [a.pk, b.pk]}
+    )
+    assert response.status_code == 302
+    interaction = Interaction.objects.get()
+    assert interaction.owner == owner and set(interaction.participants.all()) == {a, b}

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -328,6 +329,9 @@ class InteractionAdmin(OwnedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("participants")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"occurred_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("participants"))
     def people(self, obj: Interaction) -> str:
