@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 ## messages: refresh and compile the French catalogue (needs GNU gettext)
 messages: $(STAMP)
-	cd src/entregent && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --settings=entregent.settings
+	cd src/entregent && ../../$(BIN)/django-admin makemessages -l fr --no-obsolete --no-location --settings=entregent.settings
 	cd src/entregent && ../../$(BIN)/django-admin compilemessages --settings=entregent.settings
 
 clean:

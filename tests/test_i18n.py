@@ -64,3 +64,28 @@ def test_it_speaks_french_when_asked() -> None:
         assert translation.gettext("Give a name.") == "Indiquez un nom."
     with translation.override("en"):
         assert translation.gettext("Give a name.") == "Give a name."
+
+
+_MARKERS = {"_", "gettext", "gettext_lazy", "gettext_noop", "N_", "ngettext"}
+
+
+def _source_messages() -> set[str]:
+    """Every literal passed to a gettext function in the package's Python sources."""
+    found: set[str] = set()
+    for path in Path(entregent.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in _MARKERS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_it_has_every_source_message_in_the_catalogue() -> None:
+    missing = sorted(_source_messages() - set(_read_po(LOCALE / "django.po")))
+    assert not missing, f"run `make messages` and translate: {missing[:10]}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 
 from entregent import demo_data as words
 from entregent.network.models import (
@@ -302,7 +303,7 @@ def _bulk(model: type, rows: list, stage: str, progress: Progress | None) -> lis
 
 def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     rng, owner = b.rng, b.owner
-    orgs = _bulk(Organization, b.organizations(), "organisations", progress)
+    orgs = _bulk(Organization, b.organizations(), N_("organisations"), progress)
     org_by_name = {o.name: o for o in orgs}
     domain_of = {o.pk: o.domain for o in orgs}
 
@@ -370,7 +371,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                 )
             )
             role_list.append(role)
-    _bulk(Person, persons, "people", progress)
+    _bulk(Person, persons, N_("people"), progress)
     for person, role in zip(persons, role_list, strict=True):
         if role is not None:
             roles_of[person.pk] = role
@@ -415,9 +416,11 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
             created_at=b.start,
         )
     )
-    _bulk(ContactPoint, points, "contact points", progress)
-    _bulk(Tag, list(b.tags.values()), "tags", progress)
-    _bulk(Through, [Through(person_id=p.pk, tag_id=t.pk) for p, t in tag_rows], "tags", progress)
+    _bulk(ContactPoint, points, N_("contact points"), progress)
+    _bulk(Tag, list(b.tags.values()), N_("tags"), progress)
+    _bulk(
+        Through, [Through(person_id=p.pk, tag_id=t.pk) for p, t in tag_rows], N_("tags"), progress
+    )
 
     # Interactions: a rhythm per relationship, the founding story's own history for X and Y.
     interactions: list[Interaction] = []
@@ -477,12 +480,12 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                 )
                 interactions.append(interaction)
                 participants.extend((interaction, p) for p in group)
-    _bulk(Interaction, interactions, "interactions", progress)
+    _bulk(Interaction, interactions, N_("interactions"), progress)
     PT = Interaction.participants.through
     _bulk(
         PT,
         [PT(interaction_id=i.pk, person_id=p.pk) for i, p in participants],
-        "participants",
+        N_("participants"),
         progress,
     )
 
@@ -526,7 +529,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
     # Y knows a few more people at Banque Lambda, so chains to the bank have alternatives.
     for person in by_org.get(org_by_name["Banque Lambda"].pk, [])[:3]:
         link(y, person, "knows", "anciens collègues", 3)
-    _bulk(Link, list(links.values()), "links", progress)
+    _bulk(Link, list(links.values()), N_("links"), progress)
 
     # Needs and offers, in French and English.
     needs, offers = [], []
@@ -570,8 +573,8 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                 created_at=ago(rng.uniform(10, 500)),
             )
         )
-    _bulk(Need, needs, "needs", progress)
-    _bulk(Offer, offers, "offers", progress)
+    _bulk(Need, needs, N_("needs"), progress)
+    _bulk(Offer, offers, N_("offers"), progress)
 
     # The favour ledger, introductions, the gratitude loops they open, and what people know of me.
     favours = [
@@ -624,7 +627,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                 created_at=ago(20),
             )
         )
-    _bulk(Intro, intros, "introductions", progress)
+    _bulk(Intro, intros, N_("introductions"), progress)
     for intro in intros:
         favours.append(
             Exchange(
@@ -637,7 +640,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                 created_at=intro.made_at,
             )
         )
-    _bulk(Exchange, favours, "favours", progress)
+    _bulk(Exchange, favours, N_("favours"), progress)
     for favour in favours:
         if favour.receiver_id == me.pk and favour.thanked_at is None:
             tasks.append(
@@ -652,7 +655,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                     created_at=favour.occurred_at,
                 )
             )
-    _bulk(Task, tasks, "tasks", progress)
+    _bulk(Task, tasks, N_("tasks"), progress)
 
     recognitions = [
         Recognition(
@@ -674,7 +677,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                     perception=rng.choice(words.PERCEPTIONS[1:]),
                 )
             )
-    _bulk(Recognition, recognitions, "recognition", progress)
+    _bulk(Recognition, recognitions, N_("recognition"), progress)
     told = [
         OfferTold(
             owner=owner,
@@ -698,7 +701,7 @@ def _build(b: _Builder, progress: Progress | None) -> DemoSummary:
                     created_at=when,
                 )
             )
-    _bulk(OfferTold, told, "offers told", progress)
+    _bulk(OfferTold, told, N_("offers told"), progress)
     Goal.objects.create(
         owner=owner,
         target_person=x,

@@ -7,9 +7,11 @@ silently ignored, so a typo in a deployment never turns into a surprise at run t
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from platformdirs import user_data_dir
@@ -131,11 +133,16 @@ TEMPLATES = [
 ]
 
 _sqlite_path = DATA_DIR / "entregent.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=60
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=60
+        )
+    }
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not understood ({exc}); use postgres://user@host:5432/name"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the CLI writes; a busy timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -158,9 +165,20 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("ENTREGENT_TIME_ZONE", "Europe/Paris")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"ENTREGENT_TIME_ZONE={TIME_ZONE!r} is not a time zone; use a name like Europe/Paris"
+    ) from None
 
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 ENTREGENT_DEFAULT_REGION = env_str("ENTREGENT_DEFAULT_REGION", "FR").upper()
+if ENTREGENT_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"ENTREGENT_DEFAULT_REGION={ENTREGENT_DEFAULT_REGION!r} is not a country code "
+        "phone numbers know; use a two-letter code like FR, GB or US"
+    )
 
 STATIC_URL = "static/"
 # Static files are served from the installed packages (whitenoise finders): no collectstatic step.

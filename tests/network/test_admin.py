@@ -11,7 +11,15 @@ from django.urls import reverse
 
 from entregent.demo import build_demo
 from entregent.network import services
-from entregent.network.models import ContactPoint, Interaction, Link, Person
+from entregent.network.models import (
+    ContactPoint,
+    Interaction,
+    Intro,
+    Link,
+    OfferTold,
+    Person,
+    Task,
+)
 
 MODELS = [
     "person",
@@ -52,11 +60,10 @@ def test_it_searches_and_filters_people(client, demo_owner) -> None:
     client.force_login(demo_owner)
     response = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
     assert "Yves Martin" in response.content.decode()
-    tag = (
-        demo_owner and services.tag_person(Person.objects.get(full_name="Yves Martin"), ["vip"])[0]
-    )
+    tag = services.tag_person(Person.objects.get(full_name="Yves Martin"), ["vip"])[0]
     response = client.get(reverse("admin:network_person_changelist"), {"tags__id__exact": tag.pk})
     assert "Yves Martin" in response.content.decode()
+    assert "Xavier Lambert" not in response.content.decode()  # the filter really filters
 
 
 def test_it_checks_ownership(client, demo_owner, outsider) -> None:
@@ -66,6 +73,7 @@ def test_it_checks_ownership(client, demo_owner, outsider) -> None:
     assert response.status_code == 302  # the admin redirects a missing object to the index
     listing = client.get(reverse("admin:network_person_changelist"), {"q": "yves"})
     assert "Yves Martin" not in listing.content.decode()
+    services.add_person(outsider, "Yves Outsider")
     search = client.get(
         reverse("admin:autocomplete"),
         {
@@ -75,7 +83,9 @@ def test_it_checks_ownership(client, demo_owner, outsider) -> None:
             "term": "yves",
         },
     )
-    assert "Yves" not in search.content.decode()
+    assert search.status_code == 200
+    assert "Yves Outsider" in search.content.decode()
+    assert "Yves Martin" not in search.content.decode()
 
 
 def test_it_refuses_anonymous_visitors(client, db) -> None:
@@ -188,3 +198,74 @@ def test_it_logs_an_interaction_with_participants(client, owner, outsider) -> No
     assert response.status_code == 302
     interaction = Interaction.objects.get()
     assert interaction.owner == owner and set(interaction.participants.all()) == {a, b}
+
+
+def test_it_never_deletes_me_and_deletes_contacts_through_the_service(client, owner, me) -> None:
+    a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
+    services.log_interaction(owner, [a], kind="call")
+    shared = services.log_interaction(owner, [a, b], kind="meeting")
+    client.force_login(owner)
+    assert client.get(reverse("admin:network_person_delete", args=[me.pk])).status_code == 403
+    response = client.post(reverse("admin:network_person_delete", args=[a.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert list(Interaction.objects.all()) == [shared]  # the lone call went with A
+    assert Person.objects.filter(owner=owner, is_me=True).exists()
+
+
+def test_it_keeps_me_read_only(client, owner, me) -> None:
+    client.force_login(owner)
+    page = client.get(reverse("admin:network_person_change", args=[me.pk])).content.decode()
+    assert 'name="is_me"' not in page
+
+
+def test_it_applies_the_services_rules_to_admin_forms(client, owner, me) -> None:
+    a, b = services.add_person(owner, "A"), services.add_person(owner, "B")
+    theirs = services.add_offer(a, "A's offer")
+    client.force_login(owner)
+    link = client.post(
+        reverse("admin:network_link_add"),
+        {"a": a.pk, "b": me.pk, "kind": "knows", "context": "", "strength": 3, "source": "x"},
+    )
+    assert link.status_code == 200 and not Link.objects.exists()
+    told = client.post(
+        reverse("admin:network_offertold_add"),
+        {
+            "person": b.pk,
+            "offer": theirs.pk,
+            "told_at_0": "2026-03-14",
+            "told_at_1": "10:00",
+            "channel": "",
+        },
+    )
+    assert told.status_code == 200 and not OfferTold.objects.exists()
+    intro = client.post(
+        reverse("admin:network_intro_add"),
+        {
+            "requester": me.pk,
+            "intermediary": a.pk,
+            "target": a.pk,
+            "status": "planned",
+            "outcome": "",
+        },
+    )
+    assert intro.status_code == 200 and not Intro.objects.exists()
+
+
+def test_it_opens_a_gratitude_loop_for_a_favour_added_in_the_admin(client, owner, me) -> None:
+    a = services.add_person(owner, "A")
+    client.force_login(owner)
+    response = client.post(
+        reverse("admin:network_exchange_add"),
+        {
+            "giver": a.pk,
+            "receiver": me.pk,
+            "rung": "advice",
+            "status": "given",
+            "occurred_at_0": "2026-03-14",
+            "occurred_at_1": "10:00",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert task.kind == "thank" and task.person == a and task.due.isoformat() == "2026-03-16"

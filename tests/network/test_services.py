@@ -278,3 +278,28 @@ def test_it_clears_only_the_owners_network(owner, outsider, me) -> None:
     assert not Person.objects.filter(owner=owner).exists()
     assert Person.objects.filter(owner=outsider).count() == 1
     assert not Need.objects.exists()
+
+
+def test_it_refuses_to_tie_rows_of_two_owners(owner, outsider, me) -> None:
+    mine = services.add_person(owner, "Mine")
+    theirs = services.add_person(outsider, "Theirs")
+    other_me = services.ensure_me(outsider)
+    their_offer = services.add_offer(other_me, "Their offer")
+    with pytest.raises(InvalidInput, match="another user"):
+        services.link_people(owner, mine, theirs)
+    with pytest.raises(InvalidInput, match="another user"):
+        services.record_favour(owner, me, theirs, "advice")
+    with pytest.raises(InvalidInput, match="another user"):
+        services.add_intro(owner, requester=me, intermediary=mine, target=theirs)
+    with pytest.raises(InvalidInput, match="another user"):
+        services.tell_offer(mine, their_offer)
+    assert not Exchange.objects.exists() and not Link.objects.exists()
+
+
+def test_it_dates_the_thank_you_in_local_time(owner, me) -> None:
+    y = services.add_person(owner, "Yves")
+    # 00:30 in Paris on the 14th is still the 13th in UTC: the loop is due on the 16th.
+    late = dt.datetime(2026, 3, 14, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    with timezone.override("Europe/Paris"):
+        exchange = services.record_favour(owner, y, me, "advice", occurred_at=late)
+    assert exchange.tasks.get().due == dt.date(2026, 3, 16)

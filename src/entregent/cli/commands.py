@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from entregent.cli import render
 from entregent.cli.support import (
@@ -95,7 +96,8 @@ def init(
         if password and len(password) < 8:
             raise InvalidInput(_("The password must have at least 8 characters."))
         shown = password or secrets.token_urlsafe(9)
-        user = User.objects.create_superuser(username=username, email="", password=shown)
+        # Staff, not superuser: the admin lets each account see its own network only.
+        user = User.objects.create_user(username=username, password=shown, is_staff=True)
         success(_("Account “%(user)s” created.") % {"user": username})
         if not password:
             console.print(
@@ -117,8 +119,13 @@ def init(
 def demo(
     people: Annotated[int, typer.Option(min=10, help=_("How many contacts."))] = 150,
     seed: Annotated[
-        int, typer.Option(help=_("Random seed: the same seed gives the same network."))
+        int,
+        typer.Option(help=_("Random seed: the same seed and day give the same network.")),
     ] = 7,
+    today: Annotated[
+        str | None,
+        typer.Option(help=_("The day the history ends on, as 2026-11-29 (default: today).")),
+    ] = None,
     reset: Annotated[bool, typer.Option(help=_("Replace the existing network."))] = False,
     if_empty: Annotated[
         bool, typer.Option(help=_("Load only when there is no network yet; otherwise keep it."))
@@ -127,10 +134,11 @@ def demo(
     """Load a realistic demo network (three years of a consultant's relationships)."""
     from entregent.demo import build_demo
 
+    day = parse_when(today).date() if today else None
     _migrate()
     User = get_user_model()
     if not User.objects.exists():
-        user = User.objects.create_superuser(username="demo", email="", password=DEMO_PASSWORD)
+        user = User.objects.create_user(username="demo", password=DEMO_PASSWORD, is_staff=True)
         success(_("Account “demo” created (password “demo”)."))
     else:
         user = acting_user()
@@ -157,10 +165,10 @@ def demo(
 
             def report(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
+                    tasks[stage] = bar.add_task(_(stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            summary = build_demo(user, people=people, seed=seed, progress=report)
+            summary = build_demo(user, people=people, seed=seed, today=day, progress=report)
     success(
         _(
             "Demo network loaded: %(people)d people, %(interactions)d interactions, "
@@ -304,12 +312,12 @@ def offer(
 def _favour(name: str, rung: str, note: str, on: str | None, *, i_gave: bool) -> Exchange:
     user = acting_user()
     _check(rung, Rung, _("rung"))
+    when = parse_when(on)
     other = queries.find_person(user, name)
-    me = services.ensure_me(user)
-    giver, receiver = (me, other) if i_gave else (other, me)
-    return services.record_favour(
-        user, giver, receiver, rung, occurred_at=parse_when(on), note=note
-    )
+    with transaction.atomic():  # creating "me" and the favour stand or fall together
+        me = services.ensure_me(user)
+        giver, receiver = (me, other) if i_gave else (other, me)
+        return services.record_favour(user, giver, receiver, rung, occurred_at=when, note=note)
 
 
 @app.command(
@@ -437,10 +445,10 @@ def people(
     for p in rows:
         count += 1
         table.add_row(
-            p.full_name,
-            p.organization.name if p.organization else "",
-            p.title,
-            ", ".join(t.name for t in p.tags.all()),
+            Text(p.full_name),
+            Text(p.organization.name if p.organization else ""),
+            Text(p.title),
+            Text(", ".join(t.name for t in p.tags.all())),
             render.day(p.last_contact),
             str(p.interaction_count),
         )

@@ -30,6 +30,9 @@ def run() -> None:
     except ImproperlyConfigured as exc:
         print(f"entregent: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except Exception as exc:  # a broken environment must not end in a traceback either
+        print(f"entregent: cannot start ({type(exc).__name__}: {exc})", file=sys.stderr)
+        raise SystemExit(1) from None
     from django.utils import translation
 
     translation.activate(cli_language())

@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from entregent.cli.support import console
 from entregent.network.models import Person
@@ -147,8 +149,9 @@ def _line(text: str) -> None:
 def print_card(card: PersonCard) -> None:
     """The person card of `show`, in sections that are skipped when empty."""
     p = card.person
-    head = p.full_name + (f"  ({_('you')})" if p.is_me else "")
-    console.print(f"[bold cyan]{head}[/bold cyan]  #{p.pk}")
+    you = _("you")
+    head = p.full_name + (f"  ({you})" if p.is_me else "")
+    console.print(f"[bold cyan]{escape(head)}[/bold cyan]  #{p.pk}")
     job = " — ".join(x for x in (p.title, p.organization.name if p.organization else "") if x)
     if job:
         _line(job)
@@ -173,7 +176,7 @@ def print_card(card: PersonCard) -> None:
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
     for i in card.interactions:
         table.add_row(
-            day(i.occurred_at), i.get_kind_display(), i.get_direction_display(), i.summary
+            day(i.occurred_at), i.get_kind_display(), i.get_direction_display(), Text(i.summary)
         )
     if card.interactions:
         console.print(Padding(table, (0, 0, 0, 2), expand=False))

@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
+from rich.markup import escape
 
 from entregent.network.errors import Ambiguous, EntregentError, InvalidInput
 
@@ -58,7 +59,7 @@ def parse_when(value: str | None, now: dt.datetime | None = None) -> dt.datetime
     text = value.strip().lower()
     if text in _RELATIVE:
         return now - dt.timedelta(days=_RELATIVE[text])
-    match = re.fullmatch(r"(\d+)\s*(d|j|days?|jours?)(\s*ago)?", text)
+    match = re.fullmatch(r"(\d{1,5})\s*(d|j|days?|jours?)(\s*ago)?", text)
     if match:
         return now - dt.timedelta(days=int(match.group(1)))
     for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y"):
@@ -66,6 +67,8 @@ def parse_when(value: str | None, now: dt.datetime | None = None) -> dt.datetime
             parsed = dt.datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
+        if parsed.year < 1900:
+            raise InvalidInput(_("The date %(date)s is too far in the past.") % {"date": value})
         if fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             parsed = parsed.replace(hour=12)
         when = timezone.make_aware(parsed)
@@ -85,7 +88,7 @@ def print_json(data: Any) -> None:
 
 def success(message: str) -> None:
     """One green line saying what was written."""
-    console.print(f"[green]✓[/green] {message}", markup=True)
+    console.print(f"[green]✓[/green] {escape(message)}", markup=True)
 
 
 def _describe(candidate: Any) -> str:

@@ -222,6 +222,7 @@ class PersonAdmin(OwnedAdmin):
     autocomplete_fields = ("organization",)
     filter_horizontal = ("tags",)
     inlines = (ContactPointInline, NeedInline, OfferInline, RecognitionInline)
+    readonly_fields = ("is_me",)  # exactly one "me" per account, set by `entregent init`
     fields = (
         "full_name",
         "is_me",
@@ -244,6 +245,16 @@ class PersonAdmin(OwnedAdmin):
             )
             .order_by("full_name", "pk")  # Meta.ordering is dropped from GROUP BY queries
         )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_me)
+
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        services.delete_person(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for person in queryset.filter(is_me=False):
+            services.delete_person(person)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -404,6 +415,10 @@ class ExchangeAdmin(OwnedAdmin):
     list_select_related = ("giver", "receiver")
     autocomplete_fields = ("giver", "receiver", "need", "offer", "intro")
     actions = ("mark_thanked", "mark_outcome_reported")
+
+    def save_model(self, request: HttpRequest, obj: Exchange, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.open_thank_loop(obj)  # a favour received opens its gratitude loop here too
 
     @admin.action(description=_("Mark the selected favours as thanked"))
     def mark_thanked(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -7,6 +7,7 @@ Every write goes through `services.py`, so normalisation and invariants live the
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -187,8 +188,12 @@ class Link(Owned):
         FRIEND = "friend", _("friend")
         PARTNER = "partner", _("business partner")
 
-    a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="A")
-    b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="B")
+    a = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person A")
+    )
+    b = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person B")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.KNOWS)
     context = models.CharField(_("context"), max_length=200, blank=True)
     strength = models.PositiveSmallIntegerField(_("declared strength (1-5)"), default=3)
@@ -209,6 +214,15 @@ class Link(Owned):
 
     def __str__(self) -> str:
         return f"{self.a} — {self.b}"
+
+    def clean(self) -> None:
+        # The same rules as services.link_people, for forms that edit links directly.
+        if self.a_id and self.a_id == self.b_id:
+            raise ValidationError(_("A person cannot be linked to themselves."))
+        if (self.a_id and self.a.is_me) or (self.b_id and self.b.is_me):
+            raise ValidationError(
+                _("Your own ties are measured from interactions; link two other people.")
+            )
 
 
 class Interaction(Owned):
@@ -373,6 +387,11 @@ class Intro(Owned):
     def __str__(self) -> str:
         return f"{self.requester} → {self.intermediary} → {self.target}"
 
+    def clean(self) -> None:
+        ids = [self.requester_id, self.intermediary_id, self.target_id]
+        if all(ids) and len(set(ids)) != 3:
+            raise ValidationError(_("An introduction needs three different people."))
+
 
 class Exchange(Owned):
     """The favour ledger: one favour asked, given or declined between two people."""
@@ -437,6 +456,10 @@ class Exchange(Owned):
     def __str__(self) -> str:
         return f"{self.giver} → {self.receiver}: {self.get_rung_display()}"
 
+    def clean(self) -> None:
+        if self.giver_id and self.giver_id == self.receiver_id:
+            raise ValidationError(_("A favour needs two different people."))
+
 
 class Recognition(Owned):
     """What one person knows of the user: "do they know me, and how do they see me?"."""
@@ -471,6 +494,10 @@ class Recognition(Owned):
     def __str__(self) -> str:
         return str(self.person)
 
+    def clean(self) -> None:
+        if self.person_id and self.person.is_me:
+            raise ValidationError(_("Recognition is what others know of you; pick someone else."))
+
 
 class OfferTold(Owned):
     """One telling of one of my offers to one person: which offers they know, since when."""
@@ -491,6 +518,12 @@ class OfferTold(Owned):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.offer}"
+
+    def clean(self) -> None:
+        if self.person_id and self.person.is_me:
+            raise ValidationError(_("Tell someone other than yourself."))
+        if self.offer_id and not self.offer.person.is_me:
+            raise ValidationError(_("Only your own offers can be told."))
 
 
 class Goal(Owned):

@@ -383,17 +383,30 @@ def record_favour(
     )
     if need is not None and status == Exchange.State.GIVEN and need.status == Status.OPEN:
         close_need(need, Status.MET, when)
-    if receiver.is_me and status == Exchange.State.GIVEN:
-        Task.objects.create(
-            owner=owner,
-            kind=Task.Kind.THANK,
-            person=giver,
-            exchange=exchange,
-            due=(when + THANK_WITHIN).date(),
-            title=_("Thank %(name)s for the %(rung)s")
-            % {"name": giver.full_name, "rung": exchange.get_rung_display()},
-        )
+    open_thank_loop(exchange)
     return exchange
+
+
+@transaction.atomic
+def open_thank_loop(exchange: Exchange) -> Task | None:
+    """A favour the user received and has not thanked yet gets a thank-you task, once."""
+    if (
+        not (exchange.receiver.is_me and exchange.status == Exchange.State.GIVEN)
+        or exchange.thanked_at is not None
+        or exchange.tasks.filter(kind=Task.Kind.THANK).exists()
+    ):
+        return None
+    return Task.objects.create(
+        owner_id=exchange.owner_id,
+        kind=Task.Kind.THANK,
+        person=exchange.giver,
+        exchange=exchange,
+        intro=exchange.intro,
+        due=timezone.localdate(exchange.occurred_at + THANK_WITHIN),
+        # The title is stored, so it is written in the language active when the loop opens.
+        title=_("Thank %(name)s for the %(rung)s")
+        % {"name": exchange.giver.full_name, "rung": exchange.get_rung_display()},
+    )
 
 
 @transaction.atomic
