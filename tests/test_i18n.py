@@ -16,30 +16,37 @@ LOCALE = Path(entregent.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
 def _read_po(path: Path) -> dict[str, str]:
     """msgid → msgstr of a .po file, flagging fuzzy entries with a "#fuzzy " prefix."""
     entries: dict[str, str] = {}
-    msgid = msgstr = None
+    msgid = msgstr = plural = None
     current = None
     fuzzy = False
 
     def flush() -> None:
         if msgid is not None and msgid != "":
-            entries[msgid] = ("#fuzzy " if fuzzy else "") + (msgstr or "")
+            translated = msgstr if plural is None or plural else ""  # every plural form filled
+            entries[msgid] = ("#fuzzy " if fuzzy else "") + (translated or "")
 
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
         elif line.startswith("msgid "):
             flush()
-            msgid, msgstr, current = ast.literal_eval(line[6:]), None, "id"
-        elif line.startswith("msgstr "):
-            msgstr, current = ast.literal_eval(line[7:]), "str"
+            msgid, msgstr, plural, current = ast.literal_eval(line[6:]), None, None, "id"
+        elif line.startswith("msgid_plural "):
+            current = "plural"  # the plural form's text is not a key of its own
+        elif line.startswith(("msgstr ", "msgstr[0] ")):
+            msgstr, current = ast.literal_eval(line.split(" ", 1)[1]), "str"
+        elif line.startswith("msgstr["):
+            plural, current = ast.literal_eval(line.split(" ", 1)[1]), "plural str"
         elif line.startswith('"'):
             if current == "id":
                 msgid += ast.literal_eval(line)
-            else:
+            elif current == "str":
                 msgstr += ast.literal_eval(line)
+            elif current == "plural str":
+                plural += ast.literal_eval(line)
         elif not line.strip():
             flush()
-            msgid = msgstr = current = None
+            msgid = msgstr = plural = current = None
             fuzzy = False
     return entries
 
@@ -55,7 +62,7 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_source() -> None:
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
     source = _read_po(LOCALE / "django.po")
-    stale = [k for k, v in source.items() if compiled.get(k) != v]
+    stale = [k for k, v in source.items() if compiled.get(k, compiled.get((k, 0))) != v]
     assert not stale, f"run `make messages`: {stale[:5]}"
 
 

@@ -172,6 +172,9 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         f"ENTREGENT_TIME_ZONE={TIME_ZONE!r} is not a time zone; use a name like Europe/Paris"
     ) from None
 
+# The active network the user can keep up (Dunbar's ~150) and the minutes a day they give it.
+ENTREGENT_CAPACITY = env_int("ENTREGENT_CAPACITY", 150, minimum=1)
+
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 ENTREGENT_DEFAULT_REGION = env_str("ENTREGENT_DEFAULT_REGION", "FR").upper()
 if ENTREGENT_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -292,3 +293,54 @@ def test_it_pins_the_demo_to_a_day(db, monkeypatch) -> None:
     last = Interaction.objects.order_by("-occurred_at").first().occurred_at
     assert last.date().isoformat() <= "2026-01-15"
     assert not get_user_model().objects.get(username="demo").is_superuser
+
+
+@pytest.fixture
+def demo_cli(owner, monkeypatch):
+    from entregent.demo import build_demo
+
+    build_demo(owner, people=150, seed=7, today=dt.date(2026, 11, 29))
+    monkeypatch.setenv("ENTREGENT_USER", "owner")
+    return lambda *args: runner.invoke(app, [*args, "--at", "2026-11-29"])
+
+
+def test_it_summarises_the_network(demo_cli) -> None:
+    result = demo_cli("network")
+    assert result.exit_code == 0, result.output
+    assert "the 5" in result.output and "weekly" in result.output
+    assert "real relationships" in result.output
+    data = json.loads(demo_cli("network", "--json").output)
+    assert [c["circle"] for c in data["circles"]] == [5, 15, 50, 150, 500]
+    assert sum(c["people"] for c in data["circles"]) + data["outside_circles"] == 150
+    assert data["real"] <= min(data["alive"], data["two_way"], data["recognised"])
+    assert 0 < data["drifting"] < data["active"] / 3
+
+
+def test_it_lists_drifting_ties_with_reasons(demo_cli, owner) -> None:
+    rows = json.loads(demo_cli("drifting", "--json").output)
+    assert rows and all(r["why"] for r in rows)
+    names = {r["name"] for r in rows}
+    assert "Yves Martin" not in names
+    drifting_tags = set(
+        Person.objects.filter(owner=owner, full_name__in=names).values_list("tags__name", flat=True)
+    )
+    assert drifting_tags & {"friend", "close friend", "former client", "colleague"}
+    assert "Silent" in demo_cli("drifting").output or "unlikely" in demo_cli("drifting").output
+
+
+def test_it_shows_every_measure_of_mr_y(demo_cli) -> None:
+    data = json.loads(demo_cli("show", "Yves Martin", "--json").output)
+    measures = data["measures"]
+    assert measures["p_alive"] > 0.9 and not measures["drifting"]
+    assert measures["ask"] in ("advice", "introduction")
+    assert set(measures["explanations"]) == {
+        "strength",
+        "circle",
+        "drift",
+        "reciprocity",
+        "ledger",
+        "recognition",
+        "ask",
+    }
+    text = demo_cli("show", "Yves Martin").output
+    assert "Measures" in text and "Ask for" in text

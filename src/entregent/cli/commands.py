@@ -33,6 +33,7 @@ from entregent.cli.support import (
 )
 from entregent.network import queries, services
 from entregent.network.errors import EntregentError, InvalidInput
+from entregent.network.explain import network_view
 from entregent.network.models import Exchange, Interaction, Link, Rung
 
 app = typer.Typer(
@@ -56,6 +57,10 @@ OnOpt = Annotated[
     ),
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help=_("A few words about it."))]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help=_("Measure the network as it was on this date (default: now).")),
+]
 
 DEMO_PASSWORD = "demo"  # printed by `serve`; the demo runs on the user's own machine only
 
@@ -399,15 +404,20 @@ def told(
 @guarded
 def show(
     name: Annotated[str, typer.Argument(help=_("Name, #id, email or phone."))],
+    at: AtOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Show everything about a person."""
+    """Show everything about a person, with every measure explained."""
     user = acting_user()
     card = queries.person_card(queries.find_person(user, name))
+    view = None if card.person.is_me else network_view(user, parse_when(at) or timezone.now())
     if json:
-        print_json(render.card_json(card))
+        data = render.card_json(card)
+        if view is not None:
+            data["measures"] = render.measures_json(view, card.person.pk)
+        print_json(data)
     else:
-        render.print_card(card)
+        render.print_card(card, view.explain(card.person.pk) if view else None)
 
 
 @app.command(
@@ -502,3 +512,6 @@ def _check(value: str, choices: Any, what: str) -> None:
 
 
 __all__ = ["EntregentError", "app"]
+
+# Registers `network` and `drifting` on the same app (imported last: it imports this module).
+from entregent.cli import insight  # noqa: E402, F401

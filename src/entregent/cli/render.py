@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from entregent.cli.support import console
+from entregent.engine.circles import CUTS
+from entregent.engine.snapshot import RUNGS
+from entregent.network.explain import NetworkView
 from entregent.network.models import Person
 from entregent.network.queries import PersonCard
 
@@ -146,7 +151,52 @@ def _line(text: str) -> None:
     console.print("  " + text, markup=False)
 
 
-def print_card(card: PersonCard) -> None:
+MEASURE_TITLES = {
+    "strength": gettext_lazy("Tie strength"),
+    "circle": gettext_lazy("Circle"),
+    "drift": gettext_lazy("Drift"),
+    "reciprocity": gettext_lazy("Initiative"),
+    "ledger": gettext_lazy("Favour ledger"),
+    "recognition": gettext_lazy("Do they know me?"),
+    "ask": gettext_lazy("The ask they can bear"),
+}
+
+
+def measures_json(view: NetworkView, person_id: int) -> dict[str, Any]:
+    """The numbers and sentences of one person's measures, for `show --json`."""
+    m = view.measures
+    i = m.index(person_id)
+    return {
+        "strength": round(float(m.strength[i]), 3),
+        "strength_from_contacts": round(float(m.observed[i]), 3),
+        "half_life_days": m.half_life.half_life,
+        "circle": CUTS[m.circle[i]] if m.circle[i] < len(CUTS) else None,
+        "rank": int(m.rank[i]) + 1,
+        "p_alive": round(float(m.p_alive[i]), 3),
+        "p_contact_90_days": round(float(m.p_contact[i]), 3),
+        "silence_days": None if not np.isfinite(m.silence[i]) else round(float(m.silence[i]), 1),
+        "drifting": bool(m.drifting[i]),
+        "initiative": {
+            "me": int(m.initiative.by_me[i]),
+            "them": int(m.initiative.by_them[i]),
+            "mutual": int(m.initiative.mutual[i]),
+            "share_me": round(float(m.initiative.rho[i]), 3),
+            "interval_90": [
+                round(float(m.initiative.low[i]), 3),
+                round(float(m.initiative.high[i]), 3),
+            ],
+            "imbalanced": bool(m.initiative.imbalanced[i]),
+        },
+        "favour_balance": round(float(m.ledger.balance[i]), 3),
+        "recognition_level": int(m.recognition.level[i]),
+        "offers_known": int(m.recognition.offers_known[i]),
+        "ask": RUNGS[int(m.asks.rung[i])],
+        "real": bool(m.real[i]),
+        "explanations": view.explain(person_id),
+    }
+
+
+def print_card(card: PersonCard, measures: dict[str, list[str]] | None = None) -> None:
     """The person card of `show`, in sections that are skipped when empty."""
     p = card.person
     you = _("you")
@@ -163,6 +213,13 @@ def print_card(card: PersonCard) -> None:
         _line(_("Declared closeness: %(n)d/5") % {"n": p.closeness})
     if p.notes:
         _line(p.notes)
+    if measures:
+        _section(_("Measures"))
+        for name, sentences in measures.items():
+            _line(
+                _("%(title)s: %(text)s")
+                % {"title": MEASURE_TITLES[name], "text": " ".join(sentences)}
+            )
     if card.links:
         _section(_("Knows"))
         for other, link in card.links[:15]:

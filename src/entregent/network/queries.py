@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from entregent.engine.snapshot import (
+    DIRECTIONS,
+    EXCHANGE_STATES,
+    KINDS,
+    ME,
+    RUNGS,
+    Snapshot,
+    to_days,
+)
 from entregent.network.errors import Ambiguous, InvalidInput, NotFound
 from entregent.network.models import (
     ContactPoint,
@@ -224,3 +236,114 @@ def person_card(person: Person, recent: int = 10) -> PersonCard:
 def has_network(owner: User) -> bool:
     """True when the user has any contact besides themselves."""
     return Person.objects.filter(owner=owner, is_me=False).exists()
+
+
+# Engine snapshots -------------------------------------------------------------------------
+
+_DONE_INTRO_STATES = ("made", "met", "outcome_reported", "thanked")
+
+
+def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, float, str, str]]:
+    """(person, day, kind, direction) per participant, ordered, with days computed in SQL.
+
+    Raw SQL because turning a million datetimes into Python objects and back costs seconds;
+    the database hands back days since the epoch directly.
+    """
+    through = Interaction.participants.through._meta.db_table
+    interaction = Interaction._meta.db_table
+    if connection.vendor == "postgresql":
+        days = "EXTRACT(EPOCH FROM i.occurred_at) / 86400.0"
+    else:
+        days = "julianday(i.occurred_at) - 2440587.5"
+    sql = (
+        f"SELECT p.person_id, {days}, i.kind, i.direction FROM {through} p "
+        f"JOIN {interaction} i ON i.id = p.interaction_id "
+        "WHERE i.owner_id = %s AND p.person_id <> %s ORDER BY p.person_id, i.occurred_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [owner_id, me_id or -1])
+        return cursor.fetchall()
+
+
+def build_snapshot(owner: User) -> Snapshot:
+    """The user's network as engine arrays, in a fixed number of queries (eight)."""
+    people = list(
+        Person.objects.filter(owner=owner, is_me=False)
+        .order_by("pk")
+        .values_list("pk", "closeness")
+    )
+    me_id = Person.objects.filter(owner=owner, is_me=True).values_list("pk", flat=True).first()
+    ids = np.array([p for p, _c in people], dtype=np.int64)
+    closeness = np.array([c or 0 for _p, c in people], dtype=np.int8)
+
+    def index(values: Iterable[int | None]) -> np.ndarray:
+        """Relationship index of each person id; ME for the user, -2 for unknown ids."""
+        raw = np.fromiter((-1 if v is None else v for v in values), dtype=np.int64)
+        pos = np.searchsorted(ids, raw)
+        pos = np.minimum(pos, max(len(ids) - 1, 0))
+        found = (ids[pos] == raw) if len(ids) else np.zeros(len(raw), dtype=bool)
+        return np.where(found, pos, np.where(raw == (me_id or -3), ME, -2))
+
+    rows = _event_rows(owner.pk, me_id)
+    kind_code = {k: i for i, k in enumerate(KINDS)}
+    dir_code = {d: i for i, d in enumerate(DIRECTIONS)}
+    ev_rel = index(r[0] for r in rows)
+    keep = ev_rel >= 0
+    snap_kwargs: dict[str, Any] = {
+        "ev_rel": ev_rel[keep],
+        "ev_time": np.fromiter((float(r[1]) for r in rows), dtype=np.float64, count=len(rows))[
+            keep
+        ],
+        "ev_kind": np.fromiter((kind_code[r[2]] for r in rows), dtype=np.int8, count=len(rows))[
+            keep
+        ],
+        "ev_dir": np.fromiter((dir_code[r[3]] for r in rows), dtype=np.int8, count=len(rows))[keep],
+    }
+    favours = list(
+        Exchange.objects.filter(owner=owner).values_list(
+            "giver_id", "receiver_id", "rung", "status", "occurred_at"
+        )
+    )
+    snap_kwargs.update(
+        fx_giver=index(f[0] for f in favours),
+        fx_receiver=index(f[1] for f in favours),
+        fx_rung=np.array([RUNGS.index(f[2]) for f in favours], dtype=np.int8),
+        fx_state=np.array([EXCHANGE_STATES.index(f[3]) for f in favours], dtype=np.int8),
+        fx_time=np.array([to_days(f[4]) for f in favours], dtype=np.float64),
+    )
+    intro_by = index(
+        Intro.objects.filter(
+            owner=owner,
+            requester_id=me_id,
+            status__in=_DONE_INTRO_STATES,
+        ).values_list("intermediary_id", flat=True)
+    )
+    override = np.full(len(ids), -1, dtype=np.int8)
+    manual = list(
+        Recognition.objects.filter(owner=owner, level_override__isnull=False).values_list(
+            "person_id", "level_override"
+        )
+    )
+    where = index(p for p, _l in manual)
+    override[where[where >= 0]] = [
+        lvl for (_p, lvl), w in zip(manual, where, strict=True) if w >= 0
+    ]
+    told = list(OfferTold.objects.filter(owner=owner).values_list("person_id", "offer_id"))
+    told_rel = index(p for p, _o in told)
+    told_offer = np.array([o for _p, o in told], dtype=np.int64)
+    my_offers = np.array(
+        Offer.objects.filter(owner=owner, person_id=me_id, status=Status.OPEN).values_list(
+            "pk", flat=True
+        ),
+        dtype=np.int64,
+    )
+    return Snapshot(
+        ids=ids,
+        closeness=closeness,
+        intro_by=intro_by[intro_by >= 0],
+        recognition_override=override,
+        told_rel=told_rel[told_rel >= 0],
+        told_offer=told_offer[told_rel >= 0],
+        my_offers=my_offers,
+        **snap_kwargs,
+    )
