@@ -1,0 +1,64 @@
+"""The benchmark scripts run, and the strength evaluation reads the real CollegeMsg network."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from tests.conftest import realdata_dir
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_it_evaluates_strength_on_collegemsg() -> None:
+    sample = realdata_dir("temporal") / "CollegeMsg.txt"
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "eval_strength.py"), str(sample), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    data = json.loads(result.stdout)
+    assert data["events"] == 59835
+    runs = {run["cutoff_day"]: run for run in data["cutoffs"]}
+    assert set(runs) == {60.0, 90.0, 120.0}
+    for run in runs.values():
+        scores = run["scores"]
+        assert set(scores) >= {
+            "ours: strength",
+            "recency",
+            "active days",
+            "decay 7 days",
+            "decay 90 days",
+            "ours: P(contact in 30 days)",
+        }
+        for figures in scores.values():
+            assert 0.5 < figures["contact_auc"] <= 1.0 and 0.0 <= figures["precision_at_5"] <= 1
+        assert run["brier"] < run["brier_base_rate"]  # better calibrated than the base rate
+    # With 90+ days of history the fitted half-life ranks at least as well as every baseline.
+    for day in (90.0, 120.0):
+        ours = runs[day]["scores"]["ours: strength"]["contact_auc"]
+        best = max(
+            runs[day]["scores"][b]["contact_auc"]
+            for b in ("recency", "active days", "decay 7 days", "decay 90 days")
+        )
+        assert ours >= best
+
+
+def test_it_benchmarks_the_engine_against_pure_python() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import bench_engine
+    finally:
+        sys.path.remove(str(BENCH))
+    snap = bench_engine.synthetic(300, 20_000)
+    from entregent.engine.measures import measure
+
+    m = measure(snap, bench_engine.NOW)
+    slow = bench_engine.pure_python_strength(snap, bench_engine.NOW, m.half_life.half_life)
+    assert np.allclose(slow, m.observed)
