@@ -34,4 +34,14 @@ def test_it_asks_less_after_a_silence_or_when_owing() -> None:
 def test_it_asks_a_little_more_when_the_user_gave_first() -> None:
     credit = _one(2, 3, balance=5.0)
     assert credit.rung[0] == 3 and credit.credit[0]
-    assert _one(2, 2, balance=5.0).rung[0] == 2  # still within what they know of me
+    assert _one(2, 1, balance=5.0).rung[0] == 1  # still within what they know of me
+    exact = _one(2, 3, balance=-2.0)  # one fresh piece of advice received is enough to owe
+    assert exact.owing[0] and exact.rung[0] == 1
+
+
+def test_it_flags_recognition_only_when_it_holds_the_ask_back() -> None:
+    closest = _one(0, 3, balance=5.0)
+    assert closest.rung[0] == 4 and not closest.capped[0]
+    quiet = _one(2, 1, quiet=True)
+    assert quiet.capped[0] and quiet.rung[0] == 1
+    assert _one(0, 2).rung[0] == 3  # business only from someone who already vouched for you

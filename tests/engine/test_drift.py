@@ -109,3 +109,19 @@ def test_it_keeps_probabilities_between_zero_and_one(x, t_x, extra, r, alpha, a,
     alive = drift.p_alive(params, hist)
     soon = drift.p_contact_within(params, hist, alive, 90.0)
     assert 0.0 <= alive[0] <= 1.0 and 0.0 <= soon[0] <= alive[0]
+
+
+def test_it_keeps_the_reference_when_the_data_cannot_identify_the_model() -> None:
+    one_contact_each = drift.Histories(
+        np.zeros(200),
+        np.zeros(200),
+        np.linspace(1, 365, 200),
+        np.ones(200, dtype=bool),
+        np.zeros(200),
+    )
+    assert drift.fit(one_contact_each) == drift.REFERENCE
+    all_new_today = drift.Histories(
+        np.full(200, 2.0), np.zeros(200), np.zeros(200), np.ones(200, dtype=bool), np.zeros(200)
+    )
+    fitted = drift.fit(all_new_today)
+    assert drift.p_alive(fitted, all_new_today).min() > 0.5  # met today: surely alive

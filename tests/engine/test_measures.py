@@ -30,7 +30,7 @@ def _network():
 def test_it_measures_a_small_network() -> None:
     m = measure(_network(), NOW, params=drift.REFERENCE)
     assert m.half_life.reason == "few_relationships" and m.half_life.half_life == 60.0
-    assert list(m.circle[:2]) == [0, 0] and m.circle[3] == 5
+    assert m.circle[0] == 0 and 0 < m.circle[1] < 5 and m.circle[3] == 5
     assert m.drifting[1] and not m.drifting[0] and not m.drifting[2]
     assert m.p_alive[0] > 0.9 and m.p_contact[0] > m.p_contact[1]
     assert m.real[0] and not m.real[2] and not m.real[3]

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from entregent.engine import recognition
-from entregent.engine.snapshot import DIRECTIONS, ME
+from entregent.engine.snapshot import DIRECTIONS, KINDS, ME, RUNGS
 from tests.engine.helpers import favours, snapshot
 
 
@@ -38,16 +38,50 @@ def test_it_lets_the_user_override_and_counts_offers_known() -> None:
     assert list(rec.offers_known) == [2, 0]  # 9 is withdrawn; told twice counts once
 
 
+def test_it_counts_a_meeting_i_proposed_as_a_reply() -> None:
+    events = [(0, 1.0, "meeting", "me"), (1, 1.0, "email", "me"), (2, 1.0, "call", "me")]
+    assert list(recognition.recognition(snapshot(3, events), 10.0).level) == [1, 0, 1]
+
+
+def test_it_ignores_evidence_dated_after_now() -> None:
+    snap = snapshot(
+        1,
+        intro_by=np.array([0]),
+        intro_time=np.array([50.0]),
+        told_rel=np.array([0]),
+        told_offer=np.array([7]),
+        told_time=np.array([50.0]),
+        my_offers=np.array([7]),
+    )
+    assert recognition.recognition(snap, 10.0).level[0] == 0
+    later = recognition.recognition(snap, 60.0)
+    assert later.level[0] == 3 and later.offers_known[0] == 1
+
+
 @given(
     st.lists(
-        st.tuples(st.integers(0, 2), st.floats(0, 100), st.sampled_from(DIRECTIONS)), max_size=15
+        st.tuples(
+            st.integers(0, 2),
+            st.floats(0, 100),
+            st.sampled_from(DIRECTIONS),
+            st.sampled_from(KINDS),
+        ),
+        max_size=15,
     ),
+    st.lists(st.tuples(st.integers(0, 2), st.sampled_from(RUNGS)), max_size=4),
+    st.lists(st.integers(0, 2), max_size=2),
     st.integers(0, 2),
 )
-def test_it_never_lowers_recognition_for_an_extra_inbound_initiative(history, who) -> None:
-    events = [(r, t, "email", d) for r, t, d in history]
-    before = recognition.recognition(snapshot(3, events), 200.0).level
+def test_it_never_lowers_recognition_for_an_extra_inbound_initiative(
+    history, gifts, intros, who
+) -> None:
+    events = [(r, t, k, d) for r, t, d, k in history]
+    extra = {
+        **favours([(g, ME, rung, "given", 5.0) for g, rung in gifts]),
+        "intro_by": np.array(intros, dtype=np.int64),
+    }
+    before = recognition.recognition(snapshot(3, events, **extra), 200.0).level
     after = recognition.recognition(
-        snapshot(3, [*events, (who, 150.0, "call", "them")]), 200.0
+        snapshot(3, [*events, (who, 150.0, "call", "them")], **extra), 200.0
     ).level
     assert (after >= before).all()

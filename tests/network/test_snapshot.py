@@ -20,6 +20,7 @@ def test_it_builds_the_snapshot_arrays(owner, me) -> None:
     b = services.add_person(owner, "B")
     services.update_person(b, closeness=4)
     services.log_interaction(owner, [a, b, me], kind="meeting", direction="them", occurred_at=WHEN)
+    services.log_interaction(owner, [a], kind="call", direction="them", occurred_at=WHEN)
     services.record_favour(owner, a, me, "introduction", occurred_at=WHEN)
     services.set_recognition(b, level=2)
     offer = services.add_offer(me, "Training")
@@ -31,10 +32,13 @@ def test_it_builds_the_snapshot_arrays(owner, me) -> None:
     assert intro.status == "made"
     snap = queries.build_snapshot(owner)
     assert list(snap.ids) == [a.pk, b.pk, intro_target.pk]
-    assert list(snap.ev_rel) == [0, 1]
+    assert list(snap.ev_rel) == [0, 0, 1]
     assert np.allclose(snap.ev_time, to_days(WHEN))
-    assert set(snap.ev_kind) == {KINDS.index("meeting")}
-    assert set(snap.ev_dir) == {DIRECTIONS.index("them")}
+    assert set(snap.ev_kind) == {KINDS.index("meeting"), KINDS.index("call")}
+    # A group meeting "they" initiated: one of them did, so for each it counts as mutual; the
+    # one-to-one call stays theirs.
+    mutual, them = DIRECTIONS.index("mutual"), DIRECTIONS.index("them")
+    assert sorted(snap.ev_dir) == sorted([mutual, mutual, them])
     assert list(snap.closeness) == [0, 4, 0]
     assert (snap.fx_giver[0], snap.fx_receiver[0], snap.fx_rung[0]) == (
         0,
@@ -43,7 +47,10 @@ def test_it_builds_the_snapshot_arrays(owner, me) -> None:
     )
     assert list(snap.recognition_override) == [-1, 2, -1]
     assert list(snap.told_rel) == [0] and list(snap.my_offers) == [offer.pk]
-    assert list(snap.intro_by) == [1]
+    assert list(snap.intro_by) == [1] and np.allclose(snap.told_time, to_days(WHEN))
+    # An introduction of someone else *to* me counts as well.
+    services.add_intro(owner, requester=intro_target, intermediary=a, target=me, status="met")
+    assert sorted(queries.build_snapshot(owner).intro_by) == [0, 1]
 
 
 def test_it_builds_the_snapshot_in_constant_queries(owner, me) -> None:

@@ -176,7 +176,7 @@ def drifting(
                 "id": int(m.ids[i]),
                 "name": names[int(m.ids[i])],
                 "circle": circles.CUTS[m.circle[i]],
-                "last_contact_days_ago": int(m.silence[i]),
+                "last_contact_days_ago": round(float(m.silence[i])),
                 "p_contact_90_days": round(float(m.p_contact[i]), 3),
                 "strength": round(float(m.strength[i]), 2),
                 "why": why,

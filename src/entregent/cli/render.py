@@ -174,6 +174,7 @@ def measures_json(view: NetworkView, person_id: int) -> dict[str, Any]:
         "rank": int(m.rank[i]) + 1,
         "p_alive": round(float(m.p_alive[i]), 3),
         "p_contact_90_days": round(float(m.p_contact[i]), 3),
+        "p_contact_half_life_days": round(float(m.p_contact_half_life[i]), 3),
         "silence_days": None if not np.isfinite(m.silence[i]) else round(float(m.silence[i]), 1),
         "drifting": bool(m.drifting[i]),
         "initiative": {

@@ -87,12 +87,16 @@ def log_likelihood(params: MBGParams, x: np.ndarray, t_x: np.ndarray, T: np.ndar
 def fit(h: Histories, start: MBGParams = REFERENCE) -> MBGParams:
     """Maximum-likelihood population parameters, or the reference ones when data is scarce.
 
-    1. Keep relationships with at least one active day; below 100, return the reference.
+    1. Keep relationships with at least one active day; with fewer than 100 of them, or fewer
+       than 100 with a repeat contact, return the reference.
     2. Take at most 5,000 of them, evenly spread (deterministic).
-    3. Minimise the negative log-likelihood over log-parameters with L-BFGS-B.
+    3. Minimise the negative log-likelihood over log-parameters with L-BFGS-B; a solution at
+       the bounds (e^±8) means the data cannot identify the model: keep the reference.
     """
     idx = np.flatnonzero(h.seen)
-    if idx.size < FIT_MIN_RELATIONSHIPS:
+    # Repeat contacts carry the information about rates and endings: without enough of them
+    # (a freshly imported address book) the likelihood runs off to its bounds.
+    if idx.size < FIT_MIN_RELATIONSHIPS or np.count_nonzero(h.x[idx] >= 1) < FIT_MIN_RELATIONSHIPS:
         return start
     if idx.size > FIT_SAMPLE:
         idx = idx[np.linspace(0, idx.size - 1, FIT_SAMPLE).astype(np.int64)]
@@ -105,8 +109,8 @@ def fit(h: Histories, start: MBGParams = REFERENCE) -> MBGParams:
 
     theta0 = np.log([start.r, start.alpha, start.a, start.b])
     result = minimize(loss, theta0, method="L-BFGS-B", bounds=[(-8.0, 8.0)] * 4)
-    if not np.isfinite(result.fun):
-        return start
+    if not np.isfinite(result.fun) or np.any(np.abs(result.x) > 7.9):
+        return start  # a parameter at its bound: the data cannot pin the model down
     r, alpha, a, b = np.exp(result.x)
     return MBGParams(float(r), float(alpha), float(a), float(b), fitted=True)
 

@@ -94,7 +94,7 @@ def measure(
     t = to_days(now)
     days = strength.active_days(snap, t)
     observed, effective, fit = strength.strength(snap, t, half_life, days)
-    circle, rank = circles.assign(effective, snap.ids)
+    circle, rank = circles.assign(effective, snap.ids, fit.half_life)
     cadence = circles.cadence(circle)
     hist = drift.histories(days, t)
     fitted = params if params is not None else drift.fit(hist)
@@ -146,7 +146,7 @@ def measure(
         two_way=two_way,
         recognised=recognised,
         real=alive & two_way & recognised,
-        load=circles.load(circle, rank, capacity),
+        load=circles.load(circle, effective, snap.ids, fit.half_life, capacity),
     )
 
 
@@ -179,7 +179,9 @@ def reasons(m: Measures, i: int) -> dict[str, list[Reason]]:
                 {
                     "p_alive": round(float(m.p_alive[i]), 2),
                     "p_contact": round(float(m.p_contact[i]), 2),
-                    "silence_days": int(m.silence[i]),
+                    "p_contact_half_life": round(float(m.p_contact_half_life[i]), 2),
+                    "half_life": int(m.half_life.half_life),
+                    "silence_days": round(float(m.silence[i])),
                 },
             )
         ]
@@ -190,7 +192,7 @@ def reasons(m: Measures, i: int) -> dict[str, list[Reason]]:
             out["drift"].append(
                 Reason(
                     "silence_over_cadence",
-                    {"days": int(m.silence[i]), "cadence_days": int(m.cadence[i])},
+                    {"days": round(float(m.silence[i])), "cadence_days": int(m.cadence[i])},
                 )
             )
         if m.p_cadence[i] < 0.5:
@@ -239,7 +241,7 @@ def reasons(m: Measures, i: int) -> dict[str, list[Reason]]:
     if a.capped[i]:
         ask_reasons.append(Reason("ask_capped_recognition", {"level": int(rec.level[i])}))
     if a.quiet[i] and np.isfinite(m.silence[i]):
-        ask_reasons.append(Reason("ask_quiet", {"days": int(m.silence[i])}))
+        ask_reasons.append(Reason("ask_quiet", {"days": round(float(m.silence[i]))}))
     elif a.quiet[i]:
         ask_reasons.append(Reason("ask_never", {}))
     if a.owing[i]:

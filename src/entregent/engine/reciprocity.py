@@ -1,10 +1,10 @@
 """Reciprocity: who takes the initiative, and the balance of favours given and received.
 
 Initiative balance ρ = (I_me + 1) / (I_me + I_them + 2) is the posterior mean of the share of
-contacts the user starts, under a uniform Beta(1, 1) prior (Laplace's rule of succession); its 90%
-credible interval is the 5% and 95% quantiles of Beta(I_me + 1, I_them + 1). Mutual contacts
-count for neither side. The favour ledger weighs each favour by its rung on the ask ladder and
-halves its weight every year.
+contact days the user starts, under a uniform Beta(1, 1) prior (Laplace's rule of succession);
+its 90% credible interval is the 5% and 95% quantiles of Beta(I_me + 1, I_them + 1). Mutual
+contacts count for neither side. The favour ledger weighs each favour by its rung on the ask
+ladder and halves its weight every year.
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
     """Count initiatives in the window and compute ρ with its Beta interval."""
     recent = (snap.ev_time <= now) & (snap.ev_time > now - window)
     rel, direction = snap.ev_rel[recent], snap.ev_dir[recent]
+    if rel.size:
+        # One initiative per relationship, day and direction: a forty-message chat is one, as in
+        # the day-based strength. Events come sorted by relationship and time.
+        day = np.floor(snap.ev_time[recent])
+        new = np.ones(rel.size, dtype=bool)
+        new[1:] = (rel[1:] != rel[:-1]) | (day[1:] != day[:-1]) | (direction[1:] != direction[:-1])
+        rel, direction = rel[new], direction[new]
     by_me = np.bincount(rel[direction == _ME], minlength=snap.n).astype(np.float64)
     by_them = np.bincount(rel[direction == _THEM], minlength=snap.n).astype(np.float64)
     mutual = np.bincount(rel[direction == _MUTUAL], minlength=snap.n).astype(np.float64)

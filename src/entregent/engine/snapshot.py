@@ -44,10 +44,11 @@ class Snapshot:
     - `closeness`: declared closeness 1–5 per relationship, 0 when not declared.
     - favours: `fx_giver`, `fx_receiver` (relationship index or ME), `fx_rung`, `fx_state`,
       `fx_time`.
-    - `intro_by`: relationships who introduced the user to someone (an intro made or later).
+    - `intro_by`, `intro_time`: who introduced the user to someone, or someone to the user
+      (an introduction made, or further along), and when it was made.
     - `recognition_override`: 0–3, or -1 for "infer it".
-    - `told`: (relationship, offer id) pairs of my offers each person was told; `my_offers`: ids
-      of my open offers.
+    - `told_rel`, `told_offer`, `told_time`: which of my offers each person was told, and when;
+      `my_offers`: ids of my open offers.
     """
 
     ids: np.ndarray
@@ -62,9 +63,11 @@ class Snapshot:
     fx_state: np.ndarray = field(default_factory=lambda: _empty(np.int8))
     fx_time: np.ndarray = field(default_factory=lambda: _empty(np.float64))
     intro_by: np.ndarray = field(default_factory=lambda: _empty(np.int64))
+    intro_time: np.ndarray | None = None
     recognition_override: np.ndarray | None = None
     told_rel: np.ndarray = field(default_factory=lambda: _empty(np.int64))
     told_offer: np.ndarray = field(default_factory=lambda: _empty(np.int64))
+    told_time: np.ndarray | None = None
     my_offers: np.ndarray = field(default_factory=lambda: _empty(np.int64))
 
     def __post_init__(self) -> None:
@@ -73,31 +76,13 @@ class Snapshot:
             self.closeness = np.zeros(n, dtype=np.int8)
         if self.recognition_override is None:
             self.recognition_override = np.full(n, -1, dtype=np.int8)
+        # Evidence with no date counts from the start (hand-made snapshots in tests).
+        if self.intro_time is None:
+            self.intro_time = np.full(len(self.intro_by), -np.inf)
+        if self.told_time is None:
+            self.told_time = np.full(len(self.told_rel), -np.inf)
 
     @property
     def n(self) -> int:
         """Number of relationships."""
         return len(self.ids)
-
-    def until(self, now: float) -> Snapshot:
-        """The same network as it was known at `now`: events and favours after it dropped."""
-        keep = self.ev_time <= now
-        fx = self.fx_time <= now
-        return Snapshot(
-            ids=self.ids,
-            ev_rel=self.ev_rel[keep],
-            ev_time=self.ev_time[keep],
-            ev_kind=self.ev_kind[keep],
-            ev_dir=self.ev_dir[keep],
-            closeness=self.closeness,
-            fx_giver=self.fx_giver[fx],
-            fx_receiver=self.fx_receiver[fx],
-            fx_rung=self.fx_rung[fx],
-            fx_state=self.fx_state[fx],
-            fx_time=self.fx_time[fx],
-            intro_by=self.intro_by,
-            recognition_override=self.recognition_override,
-            told_rel=self.told_rel,
-            told_offer=self.told_offer,
-            my_offers=self.my_offers,
-        )

@@ -87,11 +87,10 @@ def _ask_sentence(rs: list[Reason]) -> str:
                 else _("you have received more than you gave")
             )
     ask = ASK_PHRASES[rung]
-    if rung < 4 and why:
-        more = ASK_PHRASES[min(max(base, rung + 1), 4)]
+    if rung < base and why:
         return _("Ask for %(ask)s, not %(more)s: %(why)s.") % {
             "ask": ask,
-            "more": more,
+            "more": ASK_PHRASES[rung + 1],
             "why": _(" and ").join(why),
         }
     if any(r.code == "ask_credit" for r in rs):
@@ -119,14 +118,28 @@ def sentence(r: Reason) -> str:
     if code == "dormant":
         return _("Dormant: not enough contact to place them in a circle.")
     if code == "alive":
-        return _(
-            "Last contact %(ago)s ago; still alive: %(alive)s; contact in the next 90 days: "
-            "%(contact)s."
-        ) % {
+        values = {
             "ago": duration(v["silence_days"]),
             "alive": percent(v["p_alive"]),
             "contact": percent(v["p_contact"]),
+            "h": v["half_life"],
+            "contact_h": percent(v["p_contact_half_life"]),
         }
+        if v["half_life"] == 90:  # the two horizons coincide: say it once
+            return (
+                _(
+                    "Last contact %(ago)s ago; still alive: %(alive)s; "
+                    "contact in the next 90 days: %(contact)s."
+                )
+                % values
+            )
+        return (
+            _(
+                "Last contact %(ago)s ago; still alive: %(alive)s; contact in the next 90 days: "
+                "%(contact)s, in the next %(h)d days: %(contact_h)s."
+            )
+            % values
+        )
     if code == "never":
         return _("No contact recorded.")
     if code == "silence_over_cadence":

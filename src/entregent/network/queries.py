@@ -243,8 +243,8 @@ def has_network(owner: User) -> bool:
 _DONE_INTRO_STATES = ("made", "met", "outcome_reported", "thanked")
 
 
-def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, float, str, str]]:
-    """(person, day, kind, direction) per participant, ordered, with days computed in SQL.
+def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, int, float, str, str]]:
+    """(person, interaction, day, kind, direction) per participant, ordered by person and time.
 
     Raw SQL because turning a million datetimes into Python objects and back costs seconds;
     the database hands back days since the epoch directly.
@@ -256,7 +256,7 @@ def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, float, str,
     else:
         days = "julianday(i.occurred_at) - 2440587.5"
     sql = (
-        f"SELECT p.person_id, {days}, i.kind, i.direction FROM {through} p "
+        f"SELECT p.person_id, i.id, {days}, i.kind, i.direction FROM {through} p "
         f"JOIN {interaction} i ON i.id = p.interaction_id "
         "WHERE i.owner_id = %s AND p.person_id <> %s ORDER BY p.person_id, i.occurred_at"
     )
@@ -266,7 +266,11 @@ def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, float, str,
 
 
 def build_snapshot(owner: User) -> Snapshot:
-    """The user's network as engine arrays, in a fixed number of queries (eight)."""
+    """The user's network as engine arrays, in a fixed number of queries (eight).
+
+    In a group interaction "they initiated" is true of one participant only, and the record
+    does not say which: for the others it counts as mutual.
+    """
     people = list(
         Person.objects.filter(owner=owner, is_me=False)
         .order_by("pk")
@@ -279,25 +283,26 @@ def build_snapshot(owner: User) -> Snapshot:
     def index(values: Iterable[int | None]) -> np.ndarray:
         """Relationship index of each person id; ME for the user, -2 for unknown ids."""
         raw = np.fromiter((-1 if v is None else v for v in values), dtype=np.int64)
-        pos = np.searchsorted(ids, raw)
-        pos = np.minimum(pos, max(len(ids) - 1, 0))
+        pos = np.minimum(np.searchsorted(ids, raw), max(len(ids) - 1, 0))
         found = (ids[pos] == raw) if len(ids) else np.zeros(len(raw), dtype=bool)
         return np.where(found, pos, np.where(raw == (me_id or -3), ME, -2))
 
     rows = _event_rows(owner.pk, me_id)
+    count = len(rows)
     kind_code = {k: i for i, k in enumerate(KINDS)}
     dir_code = {d: i for i, d in enumerate(DIRECTIONS)}
     ev_rel = index(r[0] for r in rows)
+    interaction = np.fromiter((r[1] for r in rows), dtype=np.int64, count=count)
+    direction = np.fromiter((dir_code[r[4]] for r in rows), dtype=np.int8, count=count)
+    _ids, inverse, sizes = np.unique(interaction, return_inverse=True, return_counts=True)
+    group = sizes[inverse.ravel()] > 1 if count else np.zeros(0, dtype=bool)
+    direction[group & (direction == DIRECTIONS.index("them"))] = DIRECTIONS.index("mutual")
     keep = ev_rel >= 0
     snap_kwargs: dict[str, Any] = {
         "ev_rel": ev_rel[keep],
-        "ev_time": np.fromiter((float(r[1]) for r in rows), dtype=np.float64, count=len(rows))[
-            keep
-        ],
-        "ev_kind": np.fromiter((kind_code[r[2]] for r in rows), dtype=np.int8, count=len(rows))[
-            keep
-        ],
-        "ev_dir": np.fromiter((dir_code[r[3]] for r in rows), dtype=np.int8, count=len(rows))[keep],
+        "ev_time": np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=count)[keep],
+        "ev_kind": np.fromiter((kind_code[r[3]] for r in rows), dtype=np.int8, count=count)[keep],
+        "ev_dir": direction[keep],
     }
     favours = list(
         Exchange.objects.filter(owner=owner).values_list(
@@ -311,13 +316,14 @@ def build_snapshot(owner: User) -> Snapshot:
         fx_state=np.array([EXCHANGE_STATES.index(f[3]) for f in favours], dtype=np.int8),
         fx_time=np.array([to_days(f[4]) for f in favours], dtype=np.float64),
     )
-    intro_by = index(
-        Intro.objects.filter(
-            owner=owner,
-            requester_id=me_id,
-            status__in=_DONE_INTRO_STATES,
-        ).values_list("intermediary_id", flat=True)
+    # Introductions of me to someone, or of someone to me, once made.
+    intros = list(
+        Intro.objects.filter(owner=owner, status__in=_DONE_INTRO_STATES)
+        .filter(Q(requester_id=me_id) | Q(target_id=me_id))
+        .values_list("intermediary_id", "made_at", "created_at")
     )
+    intro_by = index(i for i, _m, _c in intros)
+    intro_time = np.array([to_days(m or c) for _i, m, c in intros], dtype=np.float64)
     override = np.full(len(ids), -1, dtype=np.int8)
     manual = list(
         Recognition.objects.filter(owner=owner, level_override__isnull=False).values_list(
@@ -328,9 +334,12 @@ def build_snapshot(owner: User) -> Snapshot:
     override[where[where >= 0]] = [
         lvl for (_p, lvl), w in zip(manual, where, strict=True) if w >= 0
     ]
-    told = list(OfferTold.objects.filter(owner=owner).values_list("person_id", "offer_id"))
-    told_rel = index(p for p, _o in told)
-    told_offer = np.array([o for _p, o in told], dtype=np.int64)
+    told = list(
+        OfferTold.objects.filter(owner=owner).values_list("person_id", "offer_id", "told_at")
+    )
+    told_rel = index(p for p, _o, _t in told)
+    told_offer = np.array([o for _p, o, _t in told], dtype=np.int64)
+    told_time = np.array([to_days(t) for _p, _o, t in told], dtype=np.float64)
     my_offers = np.array(
         Offer.objects.filter(owner=owner, person_id=me_id, status=Status.OPEN).values_list(
             "pk", flat=True
@@ -341,9 +350,11 @@ def build_snapshot(owner: User) -> Snapshot:
         ids=ids,
         closeness=closeness,
         intro_by=intro_by[intro_by >= 0],
+        intro_time=intro_time[intro_by >= 0],
         recognition_override=override,
         told_rel=told_rel[told_rel >= 0],
         told_offer=told_offer[told_rel >= 0],
+        told_time=told_time[told_rel >= 0],
         my_offers=my_offers,
         **snap_kwargs,
     )
