@@ -346,3 +346,21 @@ def test_it_shows_every_measure_of_mr_y(demo_cli) -> None:
     }
     text = demo_cli("show", "Yves Martin").output
     assert "Measures" in text and "Ask for" in text
+
+
+def test_it_lists_and_acts_on_opportunities(cli, owner, me) -> None:
+    asker = services.add_person(owner, "Yves Martin", language="fr")
+    need = services.add_need(asker, "Cherche une location pour les vacances en Bretagne")
+    offer = services.add_offer(me, "I know a great holiday rental deal in Brittany")
+    data = json.loads(cli("opportunities", "--json").output)
+    assert data["method"] == "semantic"
+    key = f"G{need.pk}-{offer.pk}"
+    assert data["give"][0]["key"] == key and data["give"][0]["message"].startswith("Bonjour")
+    text = cli("opportunities").output
+    assert key in text and "Yves Martin" in text
+    result = cli("give", key, "--rung", "advice", "--note", "sent the contact")
+    assert result.exit_code == 0, result.output
+    assert Exchange.objects.get().rung == "advice"
+    again = cli("give", key)
+    assert again.exit_code == 2 and "already closed" in again.output
+    assert cli("give", "nonsense").exit_code == 2

@@ -513,5 +513,5 @@ def _check(value: str, choices: Any, what: str) -> None:
 
 __all__ = ["EntregentError", "app"]
 
-# Registers `network` and `drifting` on the same app (imported last: it imports this module).
-from entregent.cli import insight  # noqa: E402, F401
+# Register the other commands on the same app (imported last: they import this module).
+from entregent.cli import give, insight  # noqa: E402, F401

