@@ -61,11 +61,11 @@ class Measures:
     load: circles.Load
 
     def index(self, person_id: int) -> int:
-        """Relationship index of a person id (raises KeyError when absent)."""
-        found = np.flatnonzero(self.ids == person_id)
-        if not found.size:
+        """Relationship index of a person id (raises KeyError when absent); ids are sorted."""
+        i = int(np.searchsorted(self.ids, person_id))
+        if i >= len(self.ids) or self.ids[i] != person_id:
             raise KeyError(person_id)
-        return int(found[0])
+        return i
 
     def drift_order(self) -> np.ndarray:
         """Drifting relationships, most worth saving first: strongest, then least likely back."""

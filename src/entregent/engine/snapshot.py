@@ -37,7 +37,7 @@ def _empty(dtype: type) -> np.ndarray:
 
 @dataclass
 class Snapshot:
-    """Everything the measures need, as arrays indexed by relationship.
+    """Everything the measures need, as arrays indexed by relationship (`ids` sorted).
 
     - events: `ev_rel` (relationship), `ev_time` (days), `ev_kind` (index in KINDS),
       `ev_dir` (index in DIRECTIONS: who initiated, seen from the user).

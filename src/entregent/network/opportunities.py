@@ -37,6 +37,7 @@ BONUS_DRIFTING = 0.5
 BONUS_OWING = 0.4
 BONUS_THEY_INITIATE = 0.3
 BONUS_FRESH = 0.5
+_PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
 
 
 @dataclass
@@ -221,7 +222,9 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
     )
     mine = np.array([o.person.is_me for o in offers], dtype=bool)
     owners = np.array([o.person_id for o in offers], dtype=np.int64)
-    linked = {tuple(sorted(p)) for p in Link.objects.filter(owner=owner).values_list("a", "b")}
+    # Links are stored with a < b: encode each pair as one integer to test whole rows at once.
+    pairs = np.array(list(Link.objects.filter(owner=owner).values_list("a", "b")), dtype=np.int64)
+    linked = np.sort(pairs[:, 0] * _PAIR_BASE + pairs[:, 1]) if pairs.size else pairs
     t = to_days(now)
     view = network_view(owner, now)
     goals = _leads_to_goals(owner, {n.person_id for n in needs})
@@ -235,8 +238,10 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
             "give": mine,
             "broker": ~mine
             & (owners != need.person_id)
-            & np.array(
-                [tuple(sorted((need.person_id, o))) not in linked for o in owners], dtype=bool
+            & ~np.isin(
+                np.minimum(owners, need.person_id) * _PAIR_BASE
+                + np.maximum(owners, need.person_id),
+                linked,
             ),
         }
         for kind, allowed in candidates.items():
