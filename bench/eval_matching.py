@@ -4,9 +4,10 @@ Usage: python bench/eval_matching.py [--data bench/data/matching_eval.json] [--j
 
 Each need is ranked against every offer (its own answer among them, plus the distractors);
 recall@1, recall@5 and the mean reciprocal rank are reported for the semantic matcher (the
-multilingual Universal Sentence Encoder) and the lexical fallback (BM25 on stems), overall and
-for the cross-language pairs and the pairs sharing no content word. Speed: ranking 10,000 offer
-vectors for one need once they are indexed (median of 200 runs).
+multilingual Universal Sentence Encoder) and the lexical fallback (BM25 on stems), overall, for
+the cross-language pairs, the pairs sharing no content word, and the paraphrases (same language,
+no shared word). Languages and shared words are judged by the matcher's own functions.
+Speed: ranking 10,000 offer vectors for one need once they are indexed (median of 200 runs).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def load(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.nda
             "all": np.ones(len(needs), dtype=bool),
             "cross-language": cross,
             "no shared word": disjoint,
+            "paraphrase": ~cross & disjoint,
         },
     )
 
@@ -102,6 +104,7 @@ def main() -> None:
         "offers": len(offers),
         "cross_language_pairs": int(masks["cross-language"].sum()),
         "no_shared_word_pairs": int(masks["no shared word"].sum()),
+        "paraphrase_pairs": int(masks["paraphrase"].sum()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "matchers": {},
     }
@@ -131,7 +134,8 @@ def main() -> None:
     print(
         f"{results['needs']} needs, {results['offers']} offers; "
         f"{results['cross_language_pairs']} cross-language pairs, "
-        f"{results['no_shared_word_pairs']} with no shared word ({results['machine']})"
+        f"{results['no_shared_word_pairs']} with no shared word, of which "
+        f"{results['paraphrase_pairs']} in the same language ({results['machine']})"
     )
     for matcher, by_subset in results["matchers"].items():
         print(f"\n{matcher} ({by_subset['seconds']} s to score everything)")

@@ -75,9 +75,8 @@ def test_it_evaluates_matching_on_its_bilingual_set() -> None:
     data = json.loads(result.stdout)
     assert data["needs"] >= 60 and data["offers"] >= 100
     assert data["cross_language_pairs"] >= data["needs"] / 2
-    assert data["no_shared_word_pairs"] >= data["needs"] / 3
+    assert data["paraphrase_pairs"] >= data["needs"] / 3
     semantic = data["matchers"]["semantic (USE v3)"]["all"]
     lexical = data["matchers"]["lexical (BM25)"]["all"]
     assert semantic["recall_at_1"] > lexical["recall_at_1"]  # the model earns its place
-    assert data["matchers"]["lexical (BM25)"]["no shared word"]["recall_at_1"] == 0.0
     assert data["speed"]["rank_ms_median"] < 50

@@ -107,3 +107,15 @@ def test_it_still_gives_the_stored_vector_of_a_known_sentence(encoder) -> None:
     assert np.allclose(vector, np.array(known["vector"]), atol=1e-5), (
         "the model's output changed: re-embed stored vectors and update MODEL_ID"
     )
+
+
+def test_it_keeps_hyphenated_words_whole() -> None:
+    assert (
+        matching.strip_intent("Know-how transfer for small firms")
+        == "Know-how transfer for small firms"
+    )
+    assert matching.strip_intent("Peut-être un stage") == "Peut-être un stage"
+
+
+def test_it_uses_the_default_language_when_undecided() -> None:
+    assert matching.detect_language("Ich suche einen Steuerberater", default="en") == "en"

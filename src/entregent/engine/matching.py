@@ -39,15 +39,19 @@ _INTENT = [
     r"(i |he |she |we )?can( help( with)?| introduce( you)?( to)?| lend)?( a| an)?",
     r"(happy|glad) to",
 ]
-_INTENT_RE = [re.compile(r"^\s*" + p + r"\b[\s,:;-]*", re.IGNORECASE) for p in _INTENT]
+# An intent phrase is a whole phrase: followed by a space or punctuation, never by a hyphen
+# ("Know-how", "Peut-être" keep their first word).
+_INTENT_RE = [re.compile(r"^\s*" + p + r"(?:[\s,:;]+|$)", re.IGNORECASE) for p in _INTENT]
 
 _FR_WORDS = frozenset(
     "le la les un une des du de d l et est pour avec dans sur qui que en au aux son sa ses "
-    "cherche recherche connait peut besoin tres bien je il elle nous vous ne pas plus".split()
+    "cherche recherche connait peut besoin tres bien je il elle nous vous ne pas plus notre "
+    "tous toutes avec nouveau bon bonne cette ces sont ont fait".split()
 )
 _EN_WORDS = frozenset(
     "the a an and is for with in on who that to of his her their looking needs need knows "
-    "know can wants would like i he she we you not more".split()
+    "know can wants would like i he she we you not more our every this from at by it be are "
+    "has have will your my all new good great very takes".split()
 )
 STOPWORDS = (
     _FR_WORDS
@@ -77,11 +81,13 @@ def strip_intent(text: str) -> str:
     return out.strip() or text.strip()
 
 
-def detect_language(text: str) -> str:
-    """ "fr" or "en", by counting common words of each and French accents (ties: French)."""
+def detect_language(text: str, default: str = "fr") -> str:
+    """French or English ("fr", "en"), by common words and accents; `default` on a tie."""
     words = re.findall(r"[\w']+", fold(text))
     fr = sum(w in _FR_WORDS for w in words) + 2 * len(re.findall(r"[éèêàçùûôîœ]", text.lower()))
     en = sum(w in _EN_WORDS for w in words)
+    if en == fr:
+        return default
     return "en" if en > fr else "fr"
 
 

@@ -103,6 +103,12 @@ def broker_intro(
     asker, helper = need.person, offer.person
     if asker.is_me or helper.is_me or asker.pk == helper.pk:
         raise InvalidInput(_("An introduction to broker needs two other people."))
+    low, high = sorted((asker.pk, helper.pk))
+    if Link.objects.filter(owner=owner, a_id=low, b_id=high).exists():
+        raise InvalidInput(
+            _("%(a)s and %(b)s already know each other.")
+            % {"a": asker.full_name, "b": helper.full_name}
+        )
     moment = _aware(when)
     intro = add_intro(owner, requester=asker, intermediary=me, target=helper, status="made")
     intro.made_at = moment

@@ -22,13 +22,16 @@ from entregent.engine.circles import CUTS, OUTSIDE
 from entregent.engine.snapshot import to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
-from entregent.network.explain import NetworkView, network_view
+from entregent.network.explain import NetworkView, duration, network_view
 from entregent.network.models import Goal, Link, Need, Offer, Person, Rung, Status
 
-# Below these, a pair is not shown. On the evaluation set (bench/data) a cosine of 0.4 keeps
-# three right pairs in four while only one need in three finds a wrong offer that high; a
-# squashed BM25 of 0.3 means more than one shared rare word.
-THRESHOLD = {"semantic": 0.4, "lexical": 0.3}
+# Below these, a pair is not shown. On the evaluation set (bench/data) a cosine of 0.33 keeps
+# 77 % of the right pairs (the issue's own "location pour ses vacances" ↔ "holiday rental"
+# scores 0.34), at the price of a wrong offer above it for two needs in three when the right
+# one is missing — the match percentage is shown, and the ranking puts strong matches first.
+# For key words, 0.4 (about two thirds of the need's words found) keeps 15 % of the right
+# pairs and lets 18 % of needs through with a wrong one: the fallback is prudent, not clever.
+THRESHOLD = {"semantic": 0.33, "lexical": 0.4}
 FRESH_HALF_LIFE = 30.0  # days: a need loses half its urgency bonus every month
 
 # The value of a move: 1 plus these bonuses (docs/method.md).
@@ -38,6 +41,8 @@ BONUS_OWING = 0.4
 BONUS_THEY_INITIATE = 0.3
 BONUS_FRESH = 0.5
 _PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
+_BLOCK = 512  # needs scored together: bounded memory whatever the number of needs
+_BROKER_CANDIDATES = 20  # best offers checked, in order, for one not already linked
 
 
 @dataclass
@@ -81,10 +86,19 @@ def _matcher() -> tuple[matching.Encoder | None, str | None]:
     return matching.load_encoder()
 
 
-def _vectors(items: list[Need] | list[Offer]) -> np.ndarray:
-    if not items:
-        return np.zeros((0, matching.DIMENSIONS), dtype=np.float32)
-    return np.stack([np.frombuffer(bytes(i.vector), dtype=np.float32) for i in items])
+def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.ndarray:
+    """Stored vectors, embedding in memory any row that has none (written by another process
+    since indexing, for instance)."""
+    out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+    missing = []
+    for k, item in enumerate(items):
+        if item.vector:
+            out[k] = np.frombuffer(bytes(item.vector), dtype=np.float32)
+        else:
+            missing.append(k)
+    if missing:
+        out[missing] = matching.embed(encoder, [items[k].text for k in missing])
+    return out
 
 
 def _leads_to_goals(owner: AbstractBaseUser, people: set[int]) -> dict[int, str]:
@@ -142,32 +156,56 @@ def _value(
         elif m.initiative.imbalanced[i] and m.initiative.high[i] < 0.5:
             value += BONUS_THEY_INITIATE
             why.append(_("They nearly always reach out first: your turn."))
-        if m.circle[i] < OUTSIDE:
-            why.append(_("In your %(size)d circle.") % {"size": CUTS[m.circle[i]]})
+        circle = (
+            _("your %(size)d circle") % {"size": CUTS[m.circle[i]]}
+            if m.circle[i] < OUTSIDE
+            else _("outside your circles")
+        )
+        why.append(
+            _("Tie strength %(strength).1f, in %(circle)s.")
+            % {"strength": m.strength[i], "circle": circle}
+        )
+        if np.isfinite(m.silence[i]):
+            why.append(_("Last contact %(ago)s ago.") % {"ago": duration(m.silence[i])})
+        if m.ledger.given[i] or m.ledger.received[i]:
+            why.append(
+                _("Favours: you gave %(given)d, received %(received)d.")
+                % {"given": m.ledger.given[i], "received": m.ledger.received[i]}
+            )
     age = max(now - to_days(need.created_at), 0.0)
     fresh = 2.0 ** (-age / FRESH_HALF_LIFE)
     value += BONUS_FRESH * fresh
-    why.append(_("Need recorded %(days)d days ago.") % {"days": round(age)})
+    why.append(_("Need recorded %(ago)s ago.") % {"ago": duration(age)})
     return value, why
 
 
 def _language(person: Person, text: str) -> str:
-    return person.language or matching.detect_language(text)
+    """Their recorded language, else their need's, else (undecided) the user's own."""
+    ui = (translation.get_language() or "en")[:2]
+    return person.language or matching.detect_language(
+        text, default=ui if ui in ("fr", "en") else "en"
+    )
 
 
 def _message(op: Opportunity, me_name: str) -> str:
-    """A short draft in the language of the person to contact."""
-    first = op.person.full_name.split(" ")[0]
-    need = matching.strip_intent(op.need.text)
-    offer = op.offer.text.rstrip(".")
-    values = {
-        "first": first,
-        "need": need,
-        "offer": offer,
-        "me": me_name,
-        "other": op.offer.person.full_name,
-    }
-    with translation.override(_language(op.person, op.need.text)):
+    """A short draft in the language of the person to contact.
+
+    The offer is quoted only when it is written in that language; otherwise the draft says
+    there is a lead, rather than mix two languages in one message.
+    """
+    language = _language(op.person, op.need.text)
+    with translation.override(language):
+        if matching.detect_language(op.offer.text, default=language) == language:
+            offer = op.offer.text.rstrip(".")
+        else:
+            offer = _("I have a lead for you")
+        values = {
+            "first": op.person.full_name.split(" ")[0],
+            "me": me_name,
+            "offer": offer,
+            "need": matching.strip_intent(op.need.text),
+            "other": op.offer.person.full_name,
+        }
         if op.kind == "give":
             return (
                 _(
@@ -186,13 +224,25 @@ def _message(op: Opportunity, me_name: str) -> str:
         )
 
 
+def _score_rows(
+    encoder: matching.Encoder | None, needs: list[Need], offers: list[Offer]
+) -> tuple[str, np.ndarray, np.ndarray | None]:
+    """The method, and what scoring needs: offer vectors (semantic) or the lexical matrix."""
+    if encoder is None:
+        lexical = matching.lexical_scores([n.text for n in needs], [o.text for o in offers])
+        return "lexical", lexical.matrix.astype(np.float32), None
+    return "semantic", _vectors(needs, encoder), _vectors(offers, encoder)
+
+
 def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Opportunities:
     """Match open needs with my open offers and with other contacts' offers, and rank them.
 
     1. Embed new or edited needs and offers once (stored), unless the lexical matcher is used.
-    2. Score every (need, offer) pair; keep, per need, the best of my offers and the best offer
-       of someone who is neither the person in need nor already linked to them.
-    3. Weigh each by the value of the move, sort, and draft the message.
+    2. Score the (need, offer) pairs a block of needs at a time (float32); keep, per need, the
+       best of my offers and the best offer of someone who is neither the person in need nor
+       already linked to them (only the few best candidates are checked against the links).
+    3. Weigh each by the value of the move and sort; only the kept ones get their shared key
+       words and a drafted message.
     """
     encoder, error = _matcher()
     if encoder is not None:
@@ -207,11 +257,7 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
         .select_related("person")
         .order_by("pk")
     )
-    method = "semantic" if encoder is not None else "lexical"
-    if encoder is not None:
-        scores = matching.semantic_scores(_vectors(needs), _vectors(offers)).matrix
-    else:
-        scores = matching.lexical_scores([n.text for n in needs], [o.text for o in offers]).matrix
+    method, need_side, offer_vectors = _score_rows(encoder, needs, offers)
     notice = (
         None
         if encoder is not None
@@ -220,52 +266,61 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
             % {"why": error}
         )
     )
-    mine = np.array([o.person.is_me for o in offers], dtype=bool)
+    mine = np.flatnonzero([o.person.is_me for o in offers])
+    others = np.flatnonzero([not o.person.is_me for o in offers])
     owners = np.array([o.person_id for o in offers], dtype=np.int64)
-    # Links are stored with a < b: encode each pair as one integer to test whole rows at once.
-    pairs = np.array(list(Link.objects.filter(owner=owner).values_list("a", "b")), dtype=np.int64)
-    linked = np.sort(pairs[:, 0] * _PAIR_BASE + pairs[:, 1]) if pairs.size else pairs
+    linked = {a * _PAIR_BASE + b for a, b in Link.objects.filter(owner=owner).values_list("a", "b")}
+    threshold = THRESHOLD[method]
+    kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
+    for start in range(0, len(needs), _BLOCK):
+        block = (
+            need_side[start : start + _BLOCK] @ offer_vectors.T
+            if offer_vectors is not None
+            else need_side[start : start + _BLOCK]
+        )
+        for row_i, row in enumerate(block):
+            i = start + row_i
+            person = needs[i].person_id
+            if mine.size:
+                j = int(mine[np.argmax(row[mine])])
+                if row[j] >= threshold:
+                    kept.append(("give", i, j, float(row[j])))
+            if others.size:
+                top = others[np.argsort(-row[others], kind="stable")[:_BROKER_CANDIDATES]]
+                for j in top:
+                    if row[j] < threshold:
+                        break
+                    other = int(owners[j])
+                    low, high = min(other, person), max(other, person)
+                    if other != person and low * _PAIR_BASE + high not in linked:
+                        kept.append(("broker", i, int(j), float(row[j])))
+                        break
     t = to_days(now)
     view = network_view(owner, now)
-    goals = _leads_to_goals(owner, {n.person_id for n in needs})
-    me = Person.objects.filter(owner=owner, is_me=True).first()
-    me_name = me.full_name if me else ""
-    threshold = THRESHOLD[method]
+    goals = _leads_to_goals(owner, {needs[i].person_id for _k, i, _j, _m in kept})
     found: dict[str, list[Opportunity]] = {"give": [], "broker": []}
-    for i, need in enumerate(needs):
-        row = scores[i] if len(offers) else np.zeros(0)
-        candidates = {
-            "give": mine,
-            "broker": ~mine
-            & (owners != need.person_id)
-            & ~np.isin(
-                np.minimum(owners, need.person_id) * _PAIR_BASE
-                + np.maximum(owners, need.person_id),
-                linked,
-            ),
-        }
-        for kind, allowed in candidates.items():
-            if not allowed.any():
-                continue
-            j = int(np.argmax(np.where(allowed, row, -1.0)))
-            if row[j] < threshold:
-                continue
-            value, why = _value(view, need.person, need, t, goals.get(need.person_id))
-            op = Opportunity(
-                key=f"{kind[0].upper()}{need.pk}-{offers[j].pk}",
+    for kind, i, j, match in kept:
+        need, offer = needs[i], offers[j]
+        value, why = _value(view, need.person, need, t, goals.get(need.person_id))
+        found[kind].append(
+            Opportunity(
+                key=f"{kind[0].upper()}{need.pk}-{offer.pk}",
                 kind=kind,
                 need=need,
-                offer=offers[j],
-                match=float(row[j]),
+                offer=offer,
+                match=match,
                 value=value,
                 reasons=why,
-                shared=matching.shared_words(need.text, offers[j].text),
             )
-            op.message = _message(op, me_name)
-            found[kind].append(op)
+        )
+    me = Person.objects.filter(owner=owner, is_me=True).first()
     for items in found.values():
         items.sort(key=lambda o: (-o.score, o.key))
-    return Opportunities(found["give"][:limit], found["broker"][:limit], method, notice)
+        del items[limit:]
+        for op in items:  # the costly text work, for what is shown only
+            op.shared = matching.shared_words(op.need.text, op.offer.text)
+            op.message = _message(op, me.full_name if me else "")
+    return Opportunities(found["give"], found["broker"], method, notice)
 
 
 def act(
@@ -294,6 +349,10 @@ def act(
     offer = Offer.objects.filter(owner=owner, pk=offer_id).select_related("person").first()
     if need is None or offer is None:
         raise NotFound(_("No such opportunity: %(key)s.") % {"key": key})
+    if offer.status != Status.OPEN:
+        raise InvalidInput(
+            _("That offer is no longer open (%(status)s).") % {"status": offer.get_status_display()}
+        )
     if need.status != Status.OPEN:
         raise InvalidInput(
             _("That need is already closed (%(status)s).") % {"status": need.get_status_display()}
