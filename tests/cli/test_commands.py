@@ -364,3 +364,27 @@ def test_it_lists_and_acts_on_opportunities(cli, owner, me) -> None:
     again = cli("give", key)
     assert again.exit_code == 2 and "already closed" in again.output
     assert cli("give", "nonsense").exit_code == 2
+
+
+def test_it_reaches_and_runs_an_introduction_from_the_cli(demo_cli, owner) -> None:
+    data = json.loads(demo_cli("reach", "Xavier Lambert", "--json").output)
+    assert data["chains"][0]["people"][0]["name"] == "Yves Martin"
+    assert "Yves Martin" in demo_cli("reach", "Xavier Lambert").output
+
+    def run(*args: str):
+        return runner.invoke(app, list(args))
+
+    started = run("intro", "start", "Xavier Lambert", "--via", "Yves Martin")
+    assert started.exit_code == 0, started.output
+    over = run("intro", "asked", "Xavier Lambert", "--rung", "business")
+    assert over.exit_code == 0 and "Warning" in over.output and "better ask" in over.output
+    assert run("intro", "made", "Xavier Lambert").exit_code == 0
+    loops = json.loads(run("loops", "--json", "--at", "2026-12-31").output)
+    thank = [row for row in loops if row["kind"] == "thank" and "Yves" in row["title"]]
+    assert thank and thank[0]["overdue_days"] > 0
+    assert "overdue" in run("loops", "--at", "2026-12-31").output
+    assert run("intro", "met", "Xavier Lambert").exit_code == 0
+    assert run("intro", "outcome", "Xavier Lambert", "A pilot is on").exit_code == 0
+    assert run("intro", "thanked", "Xavier Lambert").exit_code == 0
+    closed = run("intro", "thanked", "Xavier Lambert")
+    assert closed.exit_code == 2

@@ -410,7 +410,11 @@ def show(
     """Show everything about a person, with every measure explained."""
     user = acting_user()
     card = queries.person_card(queries.find_person(user, name))
-    view = None if card.person.is_me else network_view(user, parse_when(at) or timezone.now())
+    view = (
+        None
+        if card.person.is_me
+        else network_view(user, parse_when(at, future=True) or timezone.now())
+    )
     if json:
         data = render.card_json(card)
         if view is not None:
@@ -514,4 +518,4 @@ def _check(value: str, choices: Any, what: str) -> None:
 __all__ = ["EntregentError", "app"]
 
 # Register the other commands on the same app (imported last: they import this module).
-from entregent.cli import give, insight  # noqa: E402, F401
+from entregent.cli import give, insight, reach  # noqa: E402, F401

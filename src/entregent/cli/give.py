@@ -71,7 +71,7 @@ def opportunities(
 ) -> None:
     """What you can give, to whom, and the introductions you can broker, best first."""
     user = acting_user()
-    found = ops.find(user, parse_when(at) or timezone.now(), limit=limit)
+    found = ops.find(user, parse_when(at, future=True) or timezone.now(), limit=limit)
     if json:
         print_json(
             {

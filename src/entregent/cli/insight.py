@@ -43,7 +43,7 @@ def _names(user: Any, ids: np.ndarray) -> dict[int, str]:
 def network(at: AtOpt = None, json: JsonOpt = False) -> None:
     """Your circles, their cadences, your load against capacity, and the real network."""
     user = acting_user()
-    now = parse_when(at) or timezone.now()
+    now = parse_when(at, future=True) or timezone.now()
     m = network_view(user, now).measures
     load = m.load
     previous = 0
@@ -162,7 +162,7 @@ def drifting(
 ) -> None:
     """Relationships that are drifting away, the most worth saving first, each with why."""
     user = acting_user()
-    now = parse_when(at) or timezone.now()
+    now = parse_when(at, future=True) or timezone.now()
     m = network_view(user, now).measures
     order = m.drift_order()
     if limit:

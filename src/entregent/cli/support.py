@@ -51,8 +51,13 @@ def acting_user() -> Any:
 _RELATIVE = {"today": 0, "aujourd'hui": 0, "yesterday": 1, "hier": 1}
 
 
-def parse_when(value: str | None, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Read a date from the command line: YYYY-MM-DD, "YYYY-MM-DD HH:MM", today, yesterday, 3d."""
+def parse_when(
+    value: str | None, now: dt.datetime | None = None, *, future: bool = False
+) -> dt.datetime | None:
+    """Read a date from the command line: YYYY-MM-DD, "YYYY-MM-DD HH:MM", today, yesterday, 3d.
+
+    Dates of things that happened cannot be in the future; `future=True` allows it (for --at).
+    """
     if value is None:
         return None
     now = now or timezone.localtime()
@@ -72,7 +77,7 @@ def parse_when(value: str | None, now: dt.datetime | None = None) -> dt.datetime
         if fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             parsed = parsed.replace(hour=12)
         when = timezone.make_aware(parsed)
-        if when > now + dt.timedelta(days=1):
+        if not future and when > now + dt.timedelta(days=1):
             raise InvalidInput(_("The date %(date)s is in the future.") % {"date": value})
         return when
     raise InvalidInput(
