@@ -80,3 +80,26 @@ def test_it_evaluates_matching_on_its_bilingual_set() -> None:
     lexical = data["matchers"]["lexical (BM25)"]["all"]
     assert semantic["recall_at_1"] > lexical["recall_at_1"]  # the model earns its place
     assert data["speed"]["rank_ms_median"] < 50
+
+
+def test_it_benchmarks_paths_against_networkx() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "bench_paths.py"),
+            "--people",
+            "3000",
+            "--links",
+            "20000",
+            "--targets",
+            "10",
+            "--baseline-targets",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "DIFFERENT" not in result.stdout  # both find the same best chain
+    assert result.stdout.count(", same)") == 2 and "ratio:" in result.stdout

@@ -64,7 +64,8 @@ def test_it_runs_the_lifecycle_with_its_tasks(owner, me) -> None:
     reaching.advance_intro(intro, "made", when=day + dt.timedelta(days=3))
     favour.refresh_from_db()
     thank = Task.objects.get(kind="thank")
-    assert favour.status == "given" and thank.due == dt.date(2026, 3, 7)
+    assert favour.status == "given" and favour.rung == "introduction"
+    assert thank.due == dt.date(2026, 3, 7) and "introduction" in thank.title
     reaching.advance_intro(intro, "met", when=day + dt.timedelta(days=10))
     report = Task.objects.get(kind="report_outcome")
     assert report.due == dt.date(2026, 3, 19)

@@ -96,9 +96,11 @@ def advance_intro(
     if step == "asked":
         intro.asked_at = moment
     elif step in ("made", "met") and favour.status != Exchange.State.GIVEN:
+        # What Y gave, whatever was asked, is the introduction itself.
         favour.status = Exchange.State.GIVEN
+        favour.rung = Rung.INTRODUCTION
         favour.occurred_at = moment
-        favour.save(update_fields=["status", "occurred_at", "updated_at"])
+        favour.save(update_fields=["status", "rung", "occurred_at", "updated_at"])
         open_thank_loop(favour)
         intro.made_at = intro.made_at or moment
     if step == "met":
