@@ -104,3 +104,17 @@ def test_it_learns_from_an_intermediarys_outcomes(owner, me) -> None:
         reaching.advance_intro(reaching.start_intro(owner, target, y), "made")
     after = reach.reach(owner, "Xavier", NOW).chains[0].chance
     assert after > before
+
+
+def test_it_uses_links_observed_in_shared_meetings(owner, me) -> None:
+    x, y = services.add_person(owner, "Xavier"), services.add_person(owner, "Yves")
+    day = NOW - dt.timedelta(days=10)
+    services.log_interaction(owner, [y], kind="call", occurred_at=day)
+    assert reach.reach(owner, "Xavier", NOW).chains == []
+    services.log_interaction(owner, [x, y], kind="meeting", occurred_at=day)
+    chains = {
+        tuple(p.full_name for p in c.people): c for c in reach.reach(owner, "Xavier", NOW).chains
+    }
+    # The meeting put me in touch with Xavier too (a direct chain), and showed Yves knows him.
+    assert ("Xavier",) in chains
+    assert chains[("Yves", "Xavier")].hops[1] == pytest.approx(0.3)  # one meeting: strength 2

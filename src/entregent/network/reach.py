@@ -7,6 +7,7 @@ matcher), the ask that intermediary can bear for this purpose, and a draft in th
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ from entregent.engine.snapshot import RUNGS
 from entregent.network import opportunities, queries
 from entregent.network.errors import NotFound
 from entregent.network.explain import ASK_PHRASES, NetworkView, network_view
-from entregent.network.models import Goal, Intro, Link, Organization, Person
+from entregent.network.models import Goal, Interaction, Intro, Link, Organization, Person
 from entregent.network.text import fold
 
 ORG_PREFIXES = ("someone at ", "quelqu'un chez ", "quelqu'un à ", "at ", "chez ")
@@ -105,14 +106,39 @@ def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
     p_me = paths.hop_from_me(m.circle, m.recognition.level, m.ledger.balance, made, declined)
     # Someone I have never been in touch with is no first step: that would be a cold approach.
     p_me = np.where(m.active_days > 0, p_me, 0.0)
+    declared = list(Link.objects.filter(owner=owner).values_list("a", "b", "strength"))
     links = np.array(
-        list(Link.objects.filter(owner=owner).values_list("a", "b", "strength")), dtype=np.int64
+        declared + _observed_links(owner, {(a, b) for a, b, _s in declared}), dtype=np.int64
     ).reshape(-1, 3)
     a = np.searchsorted(ids, links[:, 0])
     b = np.searchsorted(ids, links[:, 1])
     ok = (a < len(ids)) & (b < len(ids))
     ok[ok] &= (ids[a[ok]] == links[ok, 0]) & (ids[b[ok]] == links[ok, 1])
     return paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], p_me)
+
+
+def _observed_links(owner: AbstractBaseUser, declared: set[tuple[int, int]]) -> list[tuple]:
+    """Links seen in the record: two contacts at the same meeting (groups of 2 to 8 people)
+    know each other, the better the more meetings they shared — strength 2 for one, 3 for two
+    or three, 4 beyond. A declared link always wins."""
+    rows = (
+        Interaction.participants.through.objects.filter(
+            interaction__owner=owner, person__is_me=False
+        )
+        .values_list("interaction_id", "person_id")
+        .order_by("interaction_id")
+    )
+    shared: dict[tuple[int, int], int] = {}
+    for _interaction, group in itertools.groupby(rows, key=lambda r: r[0]):
+        people = sorted(p for _i, p in group)
+        if 2 <= len(people) <= 8:
+            for pair in itertools.combinations(people, 2):
+                shared[pair] = shared.get(pair, 0) + 1
+    return [
+        (a, b, 2 if n == 1 else 3 if n <= 3 else 4)
+        for (a, b), n in shared.items()
+        if (a, b) not in declared
+    ]
 
 
 def reach_ask(bearable: int) -> int:
