@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Count, Max, Min
 
 from entregent.demo import PARIS, X_NAME, Y_NAME, build_demo
+from entregent.engine.text import fold
 from entregent.network.models import (
     Exchange,
     Goal,
@@ -18,7 +19,6 @@ from entregent.network.models import (
     Offer,
     Person,
 )
-from entregent.network.text import fold
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -25,6 +25,7 @@ from entregent.demo_builder import (
     Role,
     role_sizes,
 )
+from entregent.engine.text import fold
 from entregent.network.models import (
     ContactPoint,
     Exchange,
@@ -41,7 +42,6 @@ from entregent.network.models import (
     Tag,
     Task,
 )
-from entregent.network.text import fold
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 
 from entregent import demo_data as words
+from entregent.engine.text import fold
 from entregent.network.models import Organization, Tag
-from entregent.network.text import fold
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 HISTORY_DAYS = 3 * 365

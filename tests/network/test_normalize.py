@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from entregent.engine.text import fold
 from entregent.network.normalize import guess_kind, normalize, normalize_email, normalize_phone
-from entregent.network.text import fold
 
 
 def test_it_lowercases_and_strips_emails() -> None:

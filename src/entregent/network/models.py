@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entregent.network.text import fold
+from entregent.engine.text import fold
 
 
 class Owned(models.Model):

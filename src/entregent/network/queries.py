@@ -22,6 +22,7 @@ from entregent.engine.snapshot import (
     Snapshot,
     to_days,
 )
+from entregent.engine.text import fold
 from entregent.network.errors import Ambiguous, InvalidInput, NotFound
 from entregent.network.models import (
     ContactPoint,
@@ -39,7 +40,6 @@ from entregent.network.models import (
     Task,
 )
 from entregent.network.normalize import guess_kind, normalize
-from entregent.network.text import fold
 
 User = AbstractBaseUser
 

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from entregent.engine import paths
 from entregent.engine.matching import detect_language, strip_intent
 from entregent.engine.snapshot import RUNGS
+from entregent.engine.text import fold
 from entregent.network import opportunities, queries
 from entregent.network.errors import NotFound
 from entregent.network.explain import ASK_PHRASES, NetworkView, network_view
 from entregent.network.models import Goal, Interaction, Intro, Link, Organization, Person
-from entregent.network.text import fold
 
 ORG_PREFIXES = ("someone at ", "quelqu'un chez ", "quelqu'un à ", "at ", "chez ")
 

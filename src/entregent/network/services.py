@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entregent.engine.text import fold
 from entregent.network.errors import InvalidInput
 from entregent.network.models import (
     ContactPoint,
@@ -37,7 +38,6 @@ from entregent.network.models import (
     Task,
 )
 from entregent.network.normalize import normalize
-from entregent.network.text import fold
 
 User = AbstractBaseUser
 

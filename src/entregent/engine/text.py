@@ -1,4 +1,4 @@
-"""Text helpers shared by models, lookups and importers: folding names for forgiving search."""
+"""Text helpers shared by every layer: folding names and words for forgiving comparison."""
 
 from __future__ import annotations
 
