@@ -26,6 +26,7 @@ from entregent.demo_builder import (
     role_sizes,
 )
 from entregent.engine.text import fold
+from entregent.network import snapshots
 from entregent.network.models import (
     ContactPoint,
     Exchange,
@@ -75,7 +76,9 @@ def build_demo(
     """Create the demo network for `owner` in one transaction (the owner must have no data)."""
     today = today or dt.datetime.now(PARIS).date()
     with transaction.atomic():
-        return _build(Builder(owner, max(people, 10), seed, today), progress)
+        summary = _build(Builder(owner, max(people, 10), seed, today), progress)
+        snapshots.bump(owner.pk)  # bulk inserts send no signals
+        return summary
 
 
 def _bulk(model: type, rows: list, stage: str, progress: Progress | None) -> list:

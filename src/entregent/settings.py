@@ -174,6 +174,30 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 
 # The active network the user can keep up (Dunbar's ~150) and the minutes a day they give it.
 ENTREGENT_CAPACITY = env_int("ENTREGENT_CAPACITY", 150, minimum=1)
+ENTREGENT_DAILY_MINUTES = env_int("ENTREGENT_DAILY_MINUTES", 20, minimum=1)
+
+# The address the calendar feed is published under (what a calendar app will subscribe to).
+ENTREGENT_PUBLIC_URL = env_str("ENTREGENT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+if not ENTREGENT_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ENTREGENT_PUBLIC_URL={ENTREGENT_PUBLIC_URL!r} must start with http:// or https://"
+    )
+
+# The digest by email: SMTP settings from the environment; no host means no email is sent.
+# ENTREGENT_EMAIL_FILE_PATH writes each email as a file in that folder instead (to try it out).
+EMAIL_FILE_PATH = env_str("ENTREGENT_EMAIL_FILE_PATH")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if EMAIL_FILE_PATH
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("ENTREGENT_EMAIL_HOST")
+EMAIL_PORT = env_int("ENTREGENT_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("ENTREGENT_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("ENTREGENT_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ENTREGENT_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("ENTREGENT_EMAIL_FROM", "entregent@localhost")
 
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 ENTREGENT_DEFAULT_REGION = env_str("ENTREGENT_DEFAULT_REGION", "FR").upper()

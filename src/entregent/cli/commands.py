@@ -510,4 +510,4 @@ def _check(value: str, choices: Any, what: str) -> None:
 __all__ = ["EntregentError", "app"]
 
 # Register the other commands on the same app (imported last: they import this module).
-from entregent.cli import give, insight, reach  # noqa: E402, F401
+from entregent.cli import give, insight, moves, reach  # noqa: E402, F401

@@ -39,3 +39,7 @@ def run() -> None:
     from entregent.cli.commands import app
 
     app(prog_name="entregent")
+
+
+if __name__ == "__main__":  # python -m entregent.cli.main, as the tests run it
+    run()

@@ -79,11 +79,13 @@ def load(
     half_life: float = 60.0,
     capacity: int = DEFAULT_CAPACITY,
     minutes_per_contact: float = MINUTES_PER_CONTACT,
+    released: np.ndarray | None = None,
 ) -> Load:
     """Count the circles, the contacts a week the active network needs, and who exceeds capacity.
 
     1. The active network is every tie still kept at least yearly (strength ≥ kept_at(365 days)),
        by strength alone: ranks cap the circles at 150, not the number of ties one keeps up.
+       Ties the user let go on purpose (`released`) are not in it.
     2. Contacts per week = Σ over it of 7 / cadence, a tie beyond the 150 counting as yearly.
     3. When it is larger than the capacity, the weakest active ties beyond it are named: better
        to move them outward on purpose than let them decay by accident.
@@ -92,6 +94,8 @@ def load(
     active_mask = strength >= max(
         kept_at(CADENCE_DAYS[ACTIVE_CIRCLES - 1], half_life), MIN_STRENGTH
     )
+    if released is not None:
+        active_mask &= ~released
     per_tie = np.minimum(cadence(circle), CADENCE_DAYS[ACTIVE_CIRCLES - 1])
     per_week = float((7.0 / per_tie[active_mask]).sum())
     active = int(active_mask.sum())

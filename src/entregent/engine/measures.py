@@ -73,18 +73,28 @@ class Measures:
         return idx[np.lexsort((self.ids[idx], self.p_contact[idx], -self.strength[idx]))]
 
 
+def fit(snap: Snapshot, at: dt.datetime | float) -> tuple[strength.HalfLifeFit, drift.MBGParams]:
+    """The two fitted parts of the measures (the half-life and the MBG/NBD parameters) at
+    `at`, to reuse in `measure`: they cost more than every other measure together and move
+    little within a day."""
+    t = to_days(at)
+    days = strength.active_days(snap, t)
+    return strength.fit_half_life(days, t), drift.fit(drift.histories(days, t))
+
+
 def measure(
     snap: Snapshot,
     now: dt.datetime | float,
     *,
     capacity: int = circles.DEFAULT_CAPACITY,
-    half_life: float | None = None,
+    half_life: float | strength.HalfLifeFit | None = None,
     params: drift.MBGParams | None = None,
 ) -> Measures:
     """Compute every measure at `now`.
 
     1. Distinct active days, tie strength (half-life fitted unless given), declared floor.
-    2. Circles by rank of strength, their cadences and the load against `capacity`.
+    2. Circles by rank of strength (a tie let go on purpose no closer than the 500), their
+       cadences and the load against `capacity`.
     3. MBG/NBD drift: P(alive), P(contact within 90 days and within h days).
     4. Drifting: an established tie (≥ 3 active days) in the 150 or closer, with
        P(contact within max(90 days, its cadence)) < 0.5 or a silence over twice its cadence.
@@ -95,6 +105,8 @@ def measure(
     days = strength.active_days(snap, t)
     observed, effective, fit = strength.strength(snap, t, half_life, days)
     circle, rank = circles.assign(effective, snap.ids, fit.half_life)
+    # A tie let go on purpose sits in the 500 at most: no cadence to keep, no drift alarm.
+    circle[snap.released] = np.maximum(circle[snap.released], circles.ACTIVE_CIRCLES)
     cadence = circles.cadence(circle)
     hist = drift.histories(days, t)
     fitted = params if params is not None else drift.fit(hist)
@@ -146,7 +158,9 @@ def measure(
         two_way=two_way,
         recognised=recognised,
         real=alive & two_way & recognised,
-        load=circles.load(circle, effective, snap.ids, fit.half_life, capacity),
+        load=circles.load(
+            circle, effective, snap.ids, fit.half_life, capacity, released=snap.released
+        ),
     )
 
 

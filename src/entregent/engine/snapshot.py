@@ -49,6 +49,7 @@ class Snapshot:
     - `recognition_override`: 0–3, or -1 for "infer it".
     - `told_rel`, `told_offer`, `told_time`: which of my offers each person was told, and when;
       `my_offers`: ids of my open offers.
+    - `released`: relationships the user let go on purpose (moved to the outer circle).
     """
 
     ids: np.ndarray
@@ -69,9 +70,12 @@ class Snapshot:
     told_offer: np.ndarray = field(default_factory=lambda: _empty(np.int64))
     told_time: np.ndarray | None = None
     my_offers: np.ndarray = field(default_factory=lambda: _empty(np.int64))
+    released: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.released is None:
+            self.released = np.zeros(n, dtype=bool)
         if self.closeness is None:
             self.closeness = np.zeros(n, dtype=np.int8)
         if self.recognition_override is None:

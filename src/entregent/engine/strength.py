@@ -184,20 +184,25 @@ def fit_half_life(
 
 
 def strength(
-    snap: Snapshot, now: float, half_life: float | None = None, days: ActiveDays | None = None
+    snap: Snapshot,
+    now: float,
+    half_life: float | HalfLifeFit | None = None,
+    days: ActiveDays | None = None,
 ) -> tuple[np.ndarray, np.ndarray, HalfLifeFit]:
     """Observed and effective strength per relationship, and the half-life used.
 
     The effective strength is max(observed, declared floor): data can raise a declared
     closeness but thin data never drags it down ("little contact does not always mean a weak
-    tie"), and adding a contact never lowers either.
+    tie"), and adding a contact never lowers either. `half_life` may be a number, a fit made
+    earlier (reused as it is), or None to fit it now.
     """
     days = days if days is not None else active_days(snap, now)
-    fit = (
-        HalfLifeFit(half_life, False, {}, "given")
-        if half_life is not None
-        else fit_half_life(days, now)
-    )
+    if isinstance(half_life, HalfLifeFit):
+        fit = half_life
+    elif half_life is not None:
+        fit = HalfLifeFit(half_life, False, {}, "given")
+    else:
+        fit = fit_half_life(days, now)
     observed = decayed_sum(days, now, fit.half_life)
     effective = np.maximum(observed, declared_floor(snap.closeness, fit.half_life))
     return observed, effective, fit

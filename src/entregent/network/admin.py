@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from entregent.network import services
+from entregent.network import services, snapshots
 from entregent.network.errors import EntregentError
 from entregent.network.models import (
     ContactPoint,
@@ -154,6 +154,15 @@ class OwnedAdmin(OwnedAdminMixin, admin.ModelAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
+        snapshots.bump(request.user.pk)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        snapshots.bump(request.user.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        snapshots.bump(request.user.pk)
 
 
 def _run_service(

@@ -11,3 +11,8 @@ class NetworkConfig(AppConfig):
     label = "network"
     verbose_name = _("Network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from entregent.network import snapshots
+
+        snapshots.connect()

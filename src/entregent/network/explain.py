@@ -6,15 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from entregent.engine import circles
-from entregent.engine.measures import Measures, Reason, measure, reasons
+from entregent.engine.measures import Measures, Reason, fit, measure, reasons
 from entregent.engine.snapshot import Snapshot
-from entregent.network.queries import build_snapshot
+from entregent.network.models import Preferences
+from entregent.network.snapshots import fits_of, load_network, store_fits
 
 ASK_PHRASES = (
     gettext_lazy("information"),
@@ -183,6 +186,8 @@ class NetworkView:
 
     snapshot: Snapshot
     measures: Measures
+    observed: np.ndarray  # links seen in shared meetings: person ids a, b and a strength
+    links: np.ndarray  # declared links, the same way
 
     def explain(self, person_id: int) -> dict[str, list[str]]:
         """Every measure of one person as sentences, by measure name."""
@@ -193,7 +198,25 @@ class NetworkView:
         return out
 
 
+def capacity_of(owner: AbstractBaseUser) -> int:
+    """The user's capacity: their own setting, else the server's default."""
+    own = Preferences.objects.filter(owner=owner).values_list("capacity", flat=True).first()
+    return own or settings.ENTREGENT_CAPACITY
+
+
 def network_view(owner: AbstractBaseUser, now: dt.datetime) -> NetworkView:
-    """Build the snapshot in a few bulk queries and measure it at `now`."""
-    snap = build_snapshot(owner)
-    return NetworkView(snap, measure(snap, now, capacity=settings.ENTREGENT_CAPACITY))
+    """The stored (or freshly built) network arrays, measured at `now`.
+
+    The half-life and MBG/NBD parameters are fitted at the start of `now`'s day (local time)
+    and kept beside the arrays until the network changes, so every view of a day shares them
+    and the result depends on `now` only, never on what ran before.
+    """
+    net = load_network(owner)
+    local = timezone.localtime(now)
+    day = local.date().isoformat()
+    fits = fits_of(net, day)
+    if fits is None:
+        fits = fit(net.snapshot, local.replace(hour=0, minute=0, second=0, microsecond=0))
+        store_fits(owner, net, day, *fits)
+    m = measure(net.snapshot, now, capacity=capacity_of(owner), half_life=fits[0], params=fits[1])
+    return NetworkView(net.snapshot, m, net.observed, net.links)

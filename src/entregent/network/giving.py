@@ -30,27 +30,32 @@ from entregent.network.services import (
 User = AbstractBaseUser
 
 
+def stale_vectors(owner: User) -> list[Need | Offer]:
+    """Open needs and offers whose stored vector is missing or from another text or model."""
+    return [
+        item
+        for model in (Need, Offer)
+        for item in model.objects.filter(owner=owner, status=Status.OPEN).only(
+            "pk", "text", "vector_key"
+        )
+        if item.vector_key != matching.vector_key(item.text)
+    ]
+
+
 @transaction.atomic
-def index_vectors(owner: User, encoder: Any) -> int:
+def index_vectors(owner: User, encoder: Any, stale: list[Need | Offer] | None = None) -> int:
     """Embed the open needs and offers whose text (or the model) changed since last time."""
-    count = 0
+    stale = stale_vectors(owner) if stale is None else stale
     for model in (Need, Offer):
-        stale = [
-            item
-            for item in model.objects.filter(owner=owner, status=Status.OPEN).only(
-                "pk", "text", "vector_key"
-            )
-            if item.vector_key != matching.vector_key(item.text)
-        ]
-        if not stale:
+        rows = [item for item in stale if isinstance(item, model)]
+        if not rows:
             continue
-        vectors = matching.embed(encoder, [item.text for item in stale])
-        for item, vector in zip(stale, vectors, strict=True):
+        vectors = matching.embed(encoder, [item.text for item in rows])
+        for item, vector in zip(rows, vectors, strict=True):
             item.vector = vector.astype(np.float32).tobytes()
             item.vector_key = matching.vector_key(item.text)
-        model.objects.bulk_update(stale, ["vector", "vector_key"], batch_size=500)
-        count += len(stale)
-    return count
+        model.objects.bulk_update(rows, ["vector", "vector_key"], batch_size=500)
+    return len(stale)
 
 
 @transaction.atomic

@@ -114,6 +114,12 @@ class Person(Owned):
     )
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    released_at = models.DateTimeField(
+        _("let go"),
+        null=True,
+        blank=True,
+        help_text=_("Moved to the outer circle on purpose: no longer counted in your load."),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -620,3 +626,119 @@ class Task(Owned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Preferences(models.Model):
+    """A user's own settings: the minutes a day they give their network, their capacity, and
+    the secret of their calendar feed (revocable)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    daily_minutes = models.PositiveSmallIntegerField(
+        _("minutes a day"),
+        null=True,
+        blank=True,
+        help_text=_("The time you give your network each day; empty for the server's default."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("How many active relationships you can keep up; empty for the default."),
+    )
+    feed_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(_("Preferences"))
+
+
+class Move(Owned):
+    """What the user decided about one proposed move: done, snoozed or dismissed, and until
+    when the same move stays out of the day's list."""
+
+    class State(models.TextChoices):
+        DONE = "done", _("done")
+        SNOOZED = "snoozed", _("snoozed")
+        DISMISSED = "dismissed", _("dismissed")
+
+    key = models.CharField(_("key"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moves",
+        verbose_name=_("person"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    decided_at = models.DateTimeField(_("decided"))
+    until = models.DateField(_("out of the list until"))
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-decided_at"]
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="one_move_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.get_state_display()})"
+
+
+class Digest(models.Model):
+    """One digest per user and day: the row is claimed before sending, so two runs at once
+    (cron and a hand-run) send it once."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [models.UniqueConstraint(fields=["owner", "day"], name="one_digest_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class SnapshotCache(models.Model):
+    """The user's network as engine arrays, kept between requests.
+
+    `revision` goes up with every write to the user's network (signals, and the bulk writers
+    explicitly); the arrays are reused only while `built_revision` equals it.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    revision = models.BigIntegerField(_("revision"), default=0)
+    built_revision = models.BigIntegerField(_("built at revision"), null=True, blank=True)
+    data = models.BinaryField(_("arrays"), null=True, blank=True)
+    fits = models.JSONField(_("fitted parameters"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("snapshot cache")
+        verbose_name_plural = _("snapshot caches")
+
+    def __str__(self) -> str:
+        return f"r{self.revision}"

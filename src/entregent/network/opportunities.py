@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -79,11 +78,25 @@ class Opportunities:
     notice: str | None
 
 
-def _matcher() -> tuple[matching.Encoder | None, str | None]:
-    """The encoder, unless ENTREGENT_MATCHER=lexical asks for the key-word matcher."""
+class _Stored:
+    """Stands in for the encoder when every vector is already stored: nothing to embed."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError  # never called: `_vectors` loads the model for a gap
+
+
+def _matcher(owner: AbstractBaseUser) -> tuple[matching.Encoder | None, str | None]:
+    """What scores the pairs: stored vectors, the encoder to embed what changed (loading the
+    model only then), or None for the key-word matcher (chosen, or the model cannot load)."""
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
         return None, _("key-word matching was chosen with ENTREGENT_MATCHER=lexical")
-    return matching.load_encoder()
+    stale = giving.stale_vectors(owner)
+    if not stale:
+        return _Stored(), None
+    encoder, error = matching.load_encoder()
+    if encoder is not None:
+        giving.index_vectors(owner, encoder, stale)
+    return encoder, error
 
 
 def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.ndarray:
@@ -97,13 +110,17 @@ def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.n
         else:
             missing.append(k)
     if missing:
-        out[missing] = matching.embed(encoder, [items[k].text for k in missing])
+        if isinstance(encoder, _Stored):
+            encoder = matching.load_encoder()[0]
+        if encoder is not None:  # else they stay unmatched until the next indexing
+            out[missing] = matching.embed(encoder, [items[k].text for k in missing])
     return out
 
 
-def _leads_to_goals(owner: AbstractBaseUser, people: set[int]) -> dict[int, str]:
+def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView) -> dict[int, str]:
     """For each of these people, the name of a goal they lead to (they know the target, or
-    someone at the target organisation, or work there themselves)."""
+    someone at the target organisation, or work there themselves). Who knows whom comes from
+    the network arrays (declared links and shared meetings)."""
     goals = list(
         Goal.objects.filter(owner=owner, status=Goal.State.ACTIVE).select_related(
             "target_person", "target_organization"
@@ -114,19 +131,31 @@ def _leads_to_goals(owner: AbstractBaseUser, people: set[int]) -> dict[int, str]
     by_person = {g.target_person_id: str(g) for g in goals if g.target_person_id}
     by_org = {g.target_organization_id: str(g) for g in goals if g.target_organization_id}
     out: dict[int, str] = {}
-    for pid, org_id in Person.objects.filter(pk__in=people).values_list("pk", "organization_id"):
-        if org_id in by_org:
+    if by_org:
+        for pid, org_id in Person.objects.filter(
+            pk__in=people, organization_id__in=by_org
+        ).values_list("pk", "organization_id"):
             out[pid] = by_org[org_id]
-    links = Link.objects.filter(owner=owner).filter(Q(a_id__in=people) | Q(b_id__in=people))
-    for a, b, a_org, b_org in links.values_list(
-        "a_id", "b_id", "a__organization_id", "b__organization_id"
-    ):
-        for me_side, other, other_org in ((a, b, b_org), (b, a, a_org)):
-            if me_side in people and me_side not in out:
+    pairs = np.concatenate([view.links[:, :2], view.observed[:, :2]])
+    wanted = np.fromiter(people, dtype=np.int64)
+    pairs = pairs[np.isin(pairs[:, 0], wanted) | np.isin(pairs[:, 1], wanted)]
+    others = set(pairs.ravel().tolist()) - people
+    org_of = (
+        dict(
+            Person.objects.filter(pk__in=others, organization_id__in=by_org).values_list(
+                "pk", "organization_id"
+            )
+        )
+        if by_org
+        else {}
+    )
+    for a, b in pairs.tolist():
+        for mine, other in ((a, b), (b, a)):
+            if mine in people and mine not in out:
                 if other in by_person:
-                    out[me_side] = by_person[other]
-                elif other_org in by_org:
-                    out[me_side] = by_org[other_org]
+                    out[mine] = by_person[other]
+                elif other in org_of:
+                    out[mine] = by_org[org_of[other]]
     return out
 
 
@@ -179,7 +208,7 @@ def _value(
     return value, why
 
 
-def _language(person: Person, text: str) -> str:
+def language_for(person: Person, text: str) -> str:
     """Their recorded language, else their need's, else (undecided) the user's own."""
     ui = (translation.get_language() or "en")[:2]
     return person.language or matching.detect_language(
@@ -193,7 +222,7 @@ def _message(op: Opportunity, me_name: str) -> str:
     The offer is quoted only when it is written in that language; otherwise the draft says
     there is a lead, rather than mix two languages in one message.
     """
-    language = _language(op.person, op.need.text)
+    language = language_for(op.person, op.need.text)
     with translation.override(language):
         if matching.detect_language(op.offer.text, default=language) == language:
             offer = op.offer.text.rstrip(".")
@@ -234,7 +263,30 @@ def _score_rows(
     return "semantic", _vectors(needs, encoder), _vectors(offers, encoder)
 
 
-def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Opportunities:
+def stored_scores(owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]) -> np.ndarray:
+    """Match quality of each (need, offer) pair from stored vectors, never loading the model:
+    a row with no current vector (a need closed before it was embedded) scores zero. With the
+    key-word matcher, key-word scores."""
+    if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
+        return matching.lexical_scores([n.text for n in needs], [o.text for o in offers]).matrix
+
+    def rows(items: list[Need] | list[Offer]) -> np.ndarray:
+        out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+        for k, item in enumerate(items):
+            if item.vector and item.vector_key == matching.vector_key(item.text):
+                out[k] = np.frombuffer(bytes(item.vector), dtype=np.float32)
+        return out
+
+    return rows(needs) @ rows(offers).T
+
+
+def find(
+    owner: AbstractBaseUser,
+    now: dt.datetime,
+    *,
+    limit: int = 20,
+    view: NetworkView | None = None,
+) -> Opportunities:
     """Match open needs with my open offers and with other contacts' offers, and rank them.
 
     1. Embed new or edited needs and offers once (stored), unless the lexical matcher is used.
@@ -244,9 +296,7 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
     3. Weigh each by the value of the move and sort; only the kept ones get their shared key
        words and a drafted message.
     """
-    encoder, error = _matcher()
-    if encoder is not None:
-        giving.index_vectors(owner, encoder)
+    encoder, error = _matcher(owner)
     needs = list(
         Need.objects.filter(owner=owner, status=Status.OPEN, person__is_me=False)
         .select_related("person")
@@ -296,8 +346,8 @@ def find(owner: AbstractBaseUser, now: dt.datetime, *, limit: int = 20) -> Oppor
                         kept.append(("broker", i, int(j), float(row[j])))
                         break
     t = to_days(now)
-    view = network_view(owner, now)
-    goals = _leads_to_goals(owner, {needs[i].person_id for _k, i, _j, _m in kept})
+    view = view or network_view(owner, now)
+    goals = _leads_to_goals(owner, {needs[i].person_id for _k, i, _j, _m in kept}, view)
     found: dict[str, list[Opportunity]] = {"give": [], "broker": []}
     for kind, i, j, match in kept:
         need, offer = needs[i], offers[j]

@@ -265,8 +265,55 @@ def _event_rows(owner_id: int, me_id: int | None) -> list[tuple[int, int, float,
         return cursor.fetchall()
 
 
+@dataclass
+class Network:
+    """The engine snapshot, the declared links and the ties seen in shared meetings (each a
+    (k, 3) array of person ids a < b and a strength)."""
+
+    snapshot: Snapshot
+    observed: np.ndarray  # strength 2–4 from shared meetings
+    links: np.ndarray  # declared, strength 1–5
+    revision: int = -1  # the stored revision these arrays were read at (-1: not stored)
+    fits: dict[str, Any] = field(default_factory=dict)  # fits made on these arrays, by day
+
+
+MEETING_SIZES = (2, 8)  # groups this size say their members know each other
+
+
+def observed_links(person: np.ndarray, interaction: np.ndarray) -> np.ndarray:
+    """Pairs of contacts seen together in interactions of 2 to 8 people, with a strength.
+
+    Two contacts at the same meeting know each other, the better the more meetings they
+    shared: strength 2 for one, 3 for two or three, 4 beyond. Vectorised: sort events by
+    interaction, then pair each event with the next 1..7 of the same interaction.
+    """
+    if person.size == 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    order = np.lexsort((person, interaction))
+    person, interaction = person[order], interaction[order]
+    _u, inverse, sizes = np.unique(interaction, return_inverse=True, return_counts=True)
+    size = sizes[inverse.ravel()]
+    low, high = MEETING_SIZES
+    keys = []
+    for k in range(1, high):
+        same = (interaction[k:] == interaction[:-k]) & (size[k:] >= low) & (size[k:] <= high)
+        a, b = person[:-k][same], person[k:][same]
+        keys.append(np.minimum(a, b) * PAIR_BASE + np.maximum(a, b))
+    pairs, counts = np.unique(np.concatenate(keys), return_counts=True)
+    strength = np.where(counts == 1, 2, np.where(counts <= 3, 3, 4))
+    return np.stack([pairs // PAIR_BASE, pairs % PAIR_BASE, strength], axis=1).astype(np.int64)
+
+
+PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
+
+
 def build_snapshot(owner: User) -> Snapshot:
-    """The user's network as engine arrays, in a fixed number of queries (eight).
+    """The user's network as engine arrays (see `build_network`)."""
+    return build_network(owner).snapshot
+
+
+def build_network(owner: User) -> Network:
+    """The user's network as engine arrays, in a fixed number of queries (nine).
 
     In a group interaction "they initiated" is true of one participant only, and the record
     does not say which: for the others it counts as mutual.
@@ -274,11 +321,12 @@ def build_snapshot(owner: User) -> Snapshot:
     people = list(
         Person.objects.filter(owner=owner, is_me=False)
         .order_by("pk")
-        .values_list("pk", "closeness")
+        .values_list("pk", "closeness", "released_at")
     )
     me_id = Person.objects.filter(owner=owner, is_me=True).values_list("pk", flat=True).first()
-    ids = np.array([p for p, _c in people], dtype=np.int64)
-    closeness = np.array([c or 0 for _p, c in people], dtype=np.int8)
+    ids = np.array([p for p, _c, _r in people], dtype=np.int64)
+    closeness = np.array([c or 0 for _p, c, _r in people], dtype=np.int8)
+    released = np.array([r is not None for _p, _c, r in people], dtype=bool)
 
     def index(values: Iterable[int | None]) -> np.ndarray:
         """Relationship index of each person id; ME for the user, -2 for unknown ids."""
@@ -298,6 +346,8 @@ def build_snapshot(owner: User) -> Snapshot:
     group = sizes[inverse.ravel()] > 1 if count else np.zeros(0, dtype=bool)
     direction[group & (direction == DIRECTIONS.index("them"))] = DIRECTIONS.index("mutual")
     keep = ev_rel >= 0
+    person_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    observed = observed_links(person_ids[keep], interaction[keep])
     snap_kwargs: dict[str, Any] = {
         "ev_rel": ev_rel[keep],
         "ev_time": np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=count)[keep],
@@ -346,9 +396,10 @@ def build_snapshot(owner: User) -> Snapshot:
         ),
         dtype=np.int64,
     )
-    return Snapshot(
+    snapshot = Snapshot(
         ids=ids,
         closeness=closeness,
+        released=released,
         intro_by=intro_by[intro_by >= 0],
         intro_time=intro_time[intro_by >= 0],
         recognition_override=override,
@@ -358,3 +409,8 @@ def build_snapshot(owner: User) -> Snapshot:
         my_offers=my_offers,
         **snap_kwargs,
     )
+    links = np.array(
+        Link.objects.filter(owner=owner).order_by("pk").values_list("a", "b", "strength"),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    return Network(snapshot, observed, links)

@@ -7,7 +7,6 @@ matcher), the ask that intermediary can bear for this purpose, and a draft in th
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +22,8 @@ from entregent.engine.text import fold
 from entregent.network import opportunities, queries
 from entregent.network.errors import NotFound
 from entregent.network.explain import ASK_PHRASES, NetworkView, network_view
-from entregent.network.models import Goal, Interaction, Intro, Link, Organization, Person
+from entregent.network.models import Goal, Intro, Organization, Person
+from entregent.network.queries import PAIR_BASE
 
 ORG_PREFIXES = ("someone at ", "quelqu'un chez ", "quelqu'un à ", "at ", "chez ")
 
@@ -89,7 +89,8 @@ def _org(owner: AbstractBaseUser, name: str) -> tuple[str, list[Person]]:
 
 
 def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
-    """The who-knows-whom graph of the user's contacts, in three queries."""
+    """The who-knows-whom graph of the user's contacts: declared links and links seen in
+    shared meetings come with the network arrays; one query counts the introductions."""
     m = view.measures
     ids = m.ids
     stats = dict(
@@ -106,39 +107,20 @@ def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
     p_me = paths.hop_from_me(m.circle, m.recognition.level, m.ledger.balance, made, declined)
     # Someone I have never been in touch with is no first step: that would be a cold approach.
     p_me = np.where(m.active_days > 0, p_me, 0.0)
-    declared = list(Link.objects.filter(owner=owner).values_list("a", "b", "strength"))
-    links = np.array(
-        declared + _observed_links(owner, {(a, b) for a, b, _s in declared}), dtype=np.int64
-    ).reshape(-1, 3)
+    declared = view.links
+    # Links seen in shared meetings count too; a declared link always wins.
+    observed = view.observed
+    if len(declared) and len(observed):
+        seen = np.isin(
+            observed[:, 0] * PAIR_BASE + observed[:, 1], declared[:, 0] * PAIR_BASE + declared[:, 1]
+        )
+        observed = observed[~seen]
+    links = np.concatenate([declared, observed])
     a = np.searchsorted(ids, links[:, 0])
     b = np.searchsorted(ids, links[:, 1])
     ok = (a < len(ids)) & (b < len(ids))
     ok[ok] &= (ids[a[ok]] == links[ok, 0]) & (ids[b[ok]] == links[ok, 1])
     return paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], p_me)
-
-
-def _observed_links(owner: AbstractBaseUser, declared: set[tuple[int, int]]) -> list[tuple]:
-    """Links seen in the record: two contacts at the same meeting (groups of 2 to 8 people)
-    know each other, the better the more meetings they shared — strength 2 for one, 3 for two
-    or three, 4 beyond. A declared link always wins."""
-    rows = (
-        Interaction.participants.through.objects.filter(
-            interaction__owner=owner, person__is_me=False
-        )
-        .values_list("interaction_id", "person_id")
-        .order_by("interaction_id")
-    )
-    shared: dict[tuple[int, int], int] = {}
-    for _interaction, group in itertools.groupby(rows, key=lambda r: r[0]):
-        people = sorted(p for _i, p in group)
-        if 2 <= len(people) <= 8:
-            for pair in itertools.combinations(people, 2):
-                shared[pair] = shared.get(pair, 0) + 1
-    return [
-        (a, b, 2 if n == 1 else 3 if n <= 3 else 4)
-        for (a, b), n in shared.items()
-        if (a, b) not in declared
-    ]
 
 
 def reach_ask(bearable: int) -> int:
@@ -209,12 +191,21 @@ def _message(step: Step, target: Person, me: str) -> str:
         )
 
 
-def reach(owner: AbstractBaseUser, target_text: str, now: dt.datetime, *, k: int = 3) -> Reach:
+def reach(
+    owner: AbstractBaseUser,
+    target_text: str,
+    now: dt.datetime,
+    *,
+    k: int = 3,
+    view: NetworkView | None = None,
+    gifts: opportunities.Opportunities | None = None,
+    graph: paths.Graph | None = None,
+) -> Reach:
     """The best chains to the target, each with give-first, the right ask and a draft."""
     label, targets = resolve_target(owner, target_text)
-    view = network_view(owner, now)
+    view = view or network_view(owner, now)
     m = view.measures
-    graph = build_graph(owner, view)
+    graph = graph or build_graph(owner, view)
     index = [m.index(t.pk) for t in targets if t.pk in set(m.ids.tolist())]
     chains = paths.chains_to(graph, np.array(index, dtype=np.int64), k=k) if index else []
     people = {
@@ -223,7 +214,8 @@ def reach(owner: AbstractBaseUser, target_text: str, now: dt.datetime, *, k: int
             owner=owner, pk__in=[int(m.ids[i]) for c in chains for i in c.people]
         )
     }
-    gifts = opportunities.find(owner, now, limit=10_000) if chains else None
+    if chains and gifts is None:
+        gifts = opportunities.find(owner, now, limit=10_000, view=view)
     me = Person.objects.filter(owner=owner, is_me=True).first()
     steps = []
     for chain in chains:

@@ -9,6 +9,7 @@ and writes nothing when its input is bad.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entregent.engine.text import fold
+from entregent.network import snapshots
 from entregent.network.errors import InvalidInput
 from entregent.network.models import (
     ContactPoint,
@@ -26,11 +28,13 @@ from entregent.network.models import (
     Intro,
     Language,
     Link,
+    Move,
     Need,
     Offer,
     OfferTold,
     Organization,
     Person,
+    Preferences,
     Recognition,
     Rung,
     Status,
@@ -557,6 +561,90 @@ def complete_task(task: Task, when: dt.datetime | None = None) -> Task:
 
 
 @transaction.atomic
+def release_person(person: Person, when: dt.datetime | None = None) -> Person:
+    """Let a relationship go on purpose: it moves to the outer circle and out of the load."""
+    if person.is_me:
+        raise InvalidInput(_("You cannot let yourself go."))
+    person.released_at = _aware(when)
+    person.save(update_fields=["released_at", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def keep_person(person: Person) -> Person:
+    """Undo `release_person`: the relationship counts in the circles again."""
+    person.released_at = None
+    person.save(update_fields=["released_at", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def record_move(
+    owner: User,
+    key: str,
+    kind: str,
+    state: str,
+    *,
+    until: dt.date,
+    person: Person | None = None,
+    when: dt.datetime | None = None,
+) -> Move:
+    """Remember what the user decided about a proposed move (one row per move key)."""
+    state = _choice(state, Move.State, _("decision"))
+    if person is not None:
+        _same_owner(owner, person)
+    move, _created = Move.objects.update_or_create(
+        owner=owner,
+        key=key[:120],
+        defaults={
+            "kind": kind,
+            "person": person,
+            "state": state,
+            "decided_at": _aware(when),
+            "until": until,
+        },
+    )
+    return move
+
+
+@transaction.atomic
+def set_preferences(
+    owner: User,
+    *,
+    daily_minutes: int | object | None = ...,
+    capacity: int | object | None = ...,
+) -> Preferences:
+    """Change the user's own settings; a value of None goes back to the server's default."""
+    prefs, _created = Preferences.objects.get_or_create(owner=owner)
+    if daily_minutes is not ...:
+        if daily_minutes is not None and not 1 <= int(daily_minutes) <= 480:
+            raise InvalidInput(_("Minutes a day must be between 1 and 480."))
+        prefs.daily_minutes = daily_minutes
+    if capacity is not ...:
+        if capacity is not None and not 1 <= int(capacity) <= 5000:
+            raise InvalidInput(_("Capacity must be between 1 and 5000."))
+        prefs.capacity = capacity
+    prefs.save()
+    snapshots.bump(owner.pk)  # the load is measured against the capacity
+    return prefs
+
+
+@transaction.atomic
+def new_feed_token(owner: User) -> str:
+    """Give the user a new calendar feed secret; the old address stops working at once."""
+    prefs, _created = Preferences.objects.get_or_create(owner=owner)
+    prefs.feed_token = secrets.token_urlsafe(24)
+    prefs.save(update_fields=["feed_token"])
+    return prefs.feed_token
+
+
+@transaction.atomic
+def revoke_feed_token(owner: User) -> None:
+    """Turn the calendar feed off: no address works until a new one is made."""
+    Preferences.objects.filter(owner=owner).update(feed_token=None)
+
+
+@transaction.atomic
 def delete_person(person: Person) -> None:
     """Remove a contact and everything that is only about them; the user cannot be deleted."""
     if person.is_me:
@@ -568,7 +656,9 @@ def delete_person(person: Person) -> None:
         if all(p.pk == person.pk for p in i.participants.all())
     ]
     Interaction.objects.filter(pk__in=orphan_ids).delete()
+    owner_id = person.owner_id
     person.delete()
+    snapshots.bump(owner_id)
 
 
 @transaction.atomic
@@ -577,6 +667,7 @@ def clear_network(owner: User) -> int:
     deleted = 0
     # Children first keeps the cascade cheap; each delete is one query per table.
     for model in (
+        Move,
         Task,
         OfferTold,
         Recognition,
@@ -594,4 +685,5 @@ def clear_network(owner: User) -> int:
     ):
         count, _detail = model.objects.filter(owner=owner).delete()
         deleted += count
+    snapshots.bump(owner.pk)
     return deleted

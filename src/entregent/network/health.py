@@ -1,0 +1,167 @@
+"""Network health: contacts against the real network, circles against Dunbar's sizes, load
+against capacity, reciprocity and recognition coverage, open loops — now and at each of the
+last twelve month ends, recomputed from the history as it stood then."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from entregent.engine import circles
+from entregent.engine.measures import Measures, measure
+from entregent.network.explain import capacity_of
+from entregent.network.models import Person, Task
+from entregent.network.snapshots import load_network
+
+INNER = 2  # circle index of the 50
+LOOP_KINDS = (Task.Kind.THANK, Task.Kind.REPORT_OUTCOME)
+
+
+@dataclass
+class Point:
+    """The network's health at one moment."""
+
+    at: str  # ISO date
+    contacts: int
+    real: int
+    active: int
+    capacity: int
+    circles: list[int]  # people within the 5, 15, 50 and 150 (cumulative)
+    two_way: int  # active ties where they also take the initiative
+    one_way: int  # active ties where one side nearly always starts
+    owing: int  # ties where I received clearly more than I gave
+    inner: int  # people in the inner 50
+    inner_know_offer: int  # of them, those who know at least one of my offers
+    open_loops: int
+    overdue_loops: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Health:
+    """Now, the trend at month ends (oldest first), and what deserves attention, in words."""
+
+    now: Point
+    trend: list[Point]
+    notes: list[str] = field(default_factory=list)
+
+
+def month_ends(now: dt.datetime, months: int = 12) -> list[dt.datetime]:
+    """The last `months` month ends before `now` (end of day, local time), oldest first."""
+    local = timezone.localtime(now)
+    first_of_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    out = []
+    for _k in range(months):
+        end = first_of_month - dt.timedelta(microseconds=1)
+        out.append(end)
+        first_of_month = end.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return out[::-1]
+
+
+def _point(m: Measures, at: dt.datetime, created: np.ndarray, loops: list[tuple]) -> Point:
+    """One point from the measures at `at`, contacts created by then, and loops open then."""
+    active_ties = m.circle < circles.ACTIVE_CIRCLES
+    cumulative = np.cumsum(np.bincount(m.circle, minlength=circles.OUTSIDE + 1))
+    inner = m.circle <= INNER
+    day = timezone.localdate(at)
+    stamp = at.timestamp()
+    open_loops = [
+        due
+        for start, done, due in loops
+        if start.timestamp() <= stamp and (done is None or done.timestamp() > stamp)
+    ]
+    return Point(
+        at=day.isoformat(),
+        contacts=int((created <= stamp).sum()),
+        real=int(m.real.sum()),
+        active=m.load.active,
+        capacity=m.load.capacity,
+        circles=[int(v) for v in cumulative[: circles.ACTIVE_CIRCLES]],
+        two_way=int((active_ties & m.two_way).sum()),
+        one_way=int((active_ties & m.initiative.imbalanced).sum()),
+        owing=int((m.ledger.balance <= -2.0).sum()),
+        inner=int(inner.sum()),
+        inner_know_offer=int((inner & (m.recognition.offers_known > 0)).sum()),
+        open_loops=len(open_loops),
+        overdue_loops=sum(1 for due in open_loops if due is not None and due < day),
+    )
+
+
+def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> Health:
+    """Health now and at the last `months` month ends (each measured from the history then)."""
+    snap = load_network(owner).snapshot
+    capacity = capacity_of(owner)
+    created = np.array(
+        [
+            c.timestamp()
+            for c in Person.objects.filter(owner=owner, is_me=False).values_list(
+                "created_at", flat=True
+            )
+        ],
+        dtype=np.float64,
+    )
+    loops = list(
+        Task.objects.filter(owner=owner, kind__in=LOOP_KINDS).values_list(
+            "created_at", "done_at", "due"
+        )
+    )
+    trend = [
+        _point(measure(snap, at, capacity=capacity), at, created, loops)
+        for at in month_ends(now, months)
+    ]
+    current = _point(measure(snap, now, capacity=capacity), now, created, loops)
+    return Health(current, trend, _notes(current))
+
+
+def _notes(p: Point) -> list[str]:
+    """What deserves attention, most pressing first."""
+    notes = []
+    if p.overdue_loops:
+        notes.append(
+            ngettext(
+                "%(n)d gratitude loop is overdue: close it first.",
+                "%(n)d gratitude loops are overdue: close them first.",
+                p.overdue_loops,
+            )
+            % {"n": p.overdue_loops}
+        )
+    if p.active > p.capacity:
+        notes.append(
+            _(
+                "You keep %(active)d active relationships for a capacity of %(capacity)d: "
+                "choose whom to let go rather than let them fade."
+            )
+            % {"active": p.active, "capacity": p.capacity}
+        )
+    if p.inner and p.inner_know_offer < p.inner / 2:
+        notes.append(
+            _("Only %(n)d of your %(inner)d closest know what you offer: tell them.")
+            % {"n": p.inner_know_offer, "inner": p.inner}
+        )
+    if p.one_way:
+        notes.append(
+            ngettext(
+                "%(n)d active relationship runs one way: restore the balance.",
+                "%(n)d active relationships run one way: restore the balance.",
+                p.one_way,
+            )
+            % {"n": p.one_way}
+        )
+    if p.contacts and p.real < p.contacts / 10:
+        notes.append(
+            _(
+                "Only %(real)d of your %(contacts)d contacts are a real network: alive, "
+                "two-way, and they know you."
+            )
+            % {"real": p.real, "contacts": p.contacts}
+        )
+    return notes

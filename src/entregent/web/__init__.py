@@ -1,0 +1,1 @@
+"""The web interface: views over the same services and queries as the CLI."""
