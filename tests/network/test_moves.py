@@ -179,3 +179,61 @@ def test_it_refuses_bad_keys_and_others_people(demo, outsider) -> None:
 def test_it_has_nothing_to_propose_for_an_empty_network(owner, me) -> None:
     day = moves.today(owner, NOW)
     assert day.moves == [] and day.considered == 0
+
+
+def test_it_never_rewrites_the_past_when_letting_go(demo) -> None:
+    from entregent.network import health
+
+    services.set_preferences(demo, capacity=60)
+    before = health.health(demo, NOW).trend
+    let_go = next(m for m in moves.candidates(demo, NOW).moves if m.kind == "let_go")
+    moves.decide(demo, let_go.key, "done", NOW)
+    after = health.health(demo, NOW + dt.timedelta(hours=1))
+    assert [p.active for p in after.trend] == [p.active for p in before]
+    assert after.now.active == health.health(demo, NOW).now.active
+
+
+def test_it_keeps_a_dismissed_goal_step_away_whatever_the_chain(demo) -> None:
+    warm = next(m for m in moves.candidates(demo, NOW).moves if m.key.startswith("warm:"))
+    moves.decide(demo, warm.key, "dismissed", NOW)
+    goal = warm.key.split(":")[1]
+    assert Move.objects.get(owner=demo).key == f"warm:{goal}"
+    later = moves.candidates_left(demo, NOW + dt.timedelta(days=1))
+    assert not any(m.key.startswith(f"warm:{goal}:") for m in later)
+
+
+def test_it_hangs_the_introduction_on_an_organisation_goal(demo) -> None:
+    from entregent.network.models import Goal
+
+    Goal.objects.filter(owner=demo).update(status="reached")
+    yves = Person.objects.get(owner=demo, full_name=Y_NAME)
+    zoe = services.add_person(demo, "Zoé Kerbot", organization="Kerbot")
+    services.link_people(demo, yves, zoe, kind="colleague", strength=4)
+    goal = services.add_goal(demo, organization=zoe.organization)
+    warm = next(
+        m for m in moves.candidates(demo, NOW).moves if m.key.startswith(f"warm:{goal.pk}:")
+    )
+    assert warm.person == yves
+    moves.decide(demo, warm.key, "done", NOW)
+    assert Goal.objects.filter(owner=demo, status="active").get() == goal
+    assert Intro.objects.get(owner=demo, intermediary=yves).goal == goal
+    assert not any(m.key.startswith("warm:") for m in moves.candidates(demo, NOW).moves)
+
+
+def test_it_writes_directly_to_someone_known_at_the_goal(demo) -> None:
+    from entregent.network.models import Goal, Organization
+
+    Goal.objects.filter(owner=demo).update(status="reached")
+    goal = services.add_goal(
+        demo, organization=Organization.objects.get(owner=demo, name="Banque Lambda")
+    )
+    direct = next(
+        m for m in moves.candidates(demo, NOW).moves if m.key.startswith(f"warm:{goal.pk}:")
+    )
+    _w, _g, via, target = direct.key.split(":")
+    assert via == target and "Banque Lambda" in direct.title
+    moves.decide(demo, direct.key, "done", NOW)
+    assert not Intro.objects.filter(owner=demo, goal=goal).exists()
+    assert Interaction.objects.filter(
+        owner=demo, participants__pk=int(via), direction="me", occurred_at=NOW
+    ).exists()

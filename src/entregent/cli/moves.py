@@ -79,7 +79,7 @@ def today(minutes: MinutesOpt = None, at: AtOpt = None, json: JsonOpt = False) -
     for k, move in enumerate(day.moves, 1):
         console.print()
         console.print(
-            f"[bold]{k}. {escape(move.title)}[/bold]  [dim]{move.minutes} min · "
+            f"[bold]{k}. {escape(move.title)}[/bold]  [dim]{escape(moves.minutes_label(move))} · "
             f"{escape(str(moves.KIND_LABELS[move.kind]))} · {escape(move.key)}[/dim]"
         )
         for why in move.why:

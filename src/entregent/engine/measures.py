@@ -106,7 +106,8 @@ def measure(
     observed, effective, fit = strength.strength(snap, t, half_life, days)
     circle, rank = circles.assign(effective, snap.ids, fit.half_life)
     # A tie let go on purpose sits in the 500 at most: no cadence to keep, no drift alarm.
-    circle[snap.released] = np.maximum(circle[snap.released], circles.ACTIVE_CIRCLES)
+    released = snap.released_time <= t  # as it stood at `now`: the past is not rewritten
+    circle[released] = np.maximum(circle[released], circles.ACTIVE_CIRCLES)
     cadence = circles.cadence(circle)
     hist = drift.histories(days, t)
     fitted = params if params is not None else drift.fit(hist)
@@ -158,9 +159,7 @@ def measure(
         two_way=two_way,
         recognised=recognised,
         real=alive & two_way & recognised,
-        load=circles.load(
-            circle, effective, snap.ids, fit.half_life, capacity, released=snap.released
-        ),
+        load=circles.load(circle, effective, snap.ids, fit.half_life, capacity, released=released),
     )
 
 

@@ -49,7 +49,8 @@ class Snapshot:
     - `recognition_override`: 0–3, or -1 for "infer it".
     - `told_rel`, `told_offer`, `told_time`: which of my offers each person was told, and when;
       `my_offers`: ids of my open offers.
-    - `released`: relationships the user let go on purpose (moved to the outer circle).
+    - `released_time`: when the user let each relationship go on purpose (moved to the outer
+      circle), inf for those never let go.
     """
 
     ids: np.ndarray
@@ -70,12 +71,12 @@ class Snapshot:
     told_offer: np.ndarray = field(default_factory=lambda: _empty(np.int64))
     told_time: np.ndarray | None = None
     my_offers: np.ndarray = field(default_factory=lambda: _empty(np.int64))
-    released: np.ndarray | None = None
+    released_time: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        if self.released is None:
-            self.released = np.zeros(n, dtype=bool)
+        if self.released_time is None:
+            self.released_time = np.full(n, np.inf)
         if self.closeness is None:
             self.closeness = np.zeros(n, dtype=np.int8)
         if self.recognition_override is None:

@@ -35,7 +35,7 @@ def text(day_moves: moves.Today, now: dt.datetime) -> str:
     if not day_moves.moves:
         lines.append(_("Nothing pressing today: your network is in good shape."))
     for k, move in enumerate(day_moves.moves, 1):
-        lines.append(f"{k}. {move.title} — {move.minutes} min [{moves.KIND_LABELS[move.kind]}]")
+        lines.append(f"{k}. {moves.with_minutes(move)} [{moves.KIND_LABELS[move.kind]}]")
         lines += [f"   {why}" for why in move.why]
         if move.say:
             lines.append("   " + _("Say: %(message)s") % {"message": move.say})

@@ -47,7 +47,7 @@ def calendar(owner: AbstractBaseUser, now: dt.datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=move.minutes))
-        event.add("summary", f"{move.title} ({move.minutes} min)")
+        event.add("summary", moves.with_minutes(move))
         event.add("description", _text(move))
         event.add("categories", [str(moves.KIND_LABELS[move.kind])])
         cal.add_component(event)
@@ -71,6 +71,7 @@ def calendar(owner: AbstractBaseUser, now: dt.datetime) -> bytes:
             },
         )
         cal.add_component(event)
+    cal.add_missing_timezones()  # RFC 5545: every TZID used needs its VTIMEZONE
     return cal.to_ical()
 
 

@@ -64,7 +64,9 @@ MINUTES = {
 CIRCLE_WEIGHT = (1.0, 0.8, 0.6, 0.4)
 INNER = 2  # circle index of the 50: "the inner 50"
 FOLLOW_AFTER = dt.timedelta(days=7)  # an ask unanswered this long deserves a gentle nudge
-TELL_THRESHOLD = 0.3  # match of one of my offers with one of their needs, to tell them
+# Match of one of my offers with one of their needs, to tell them: a little below the
+# give-first thresholds (a hint of what I do, not a gift).
+TELL_THRESHOLD = {"semantic": 0.3, "lexical": 0.35}
 RESCUE_CANDIDATES = 10
 LET_GO_CANDIDATES = 3
 
@@ -116,6 +118,16 @@ class Today:
     @property
     def minutes(self) -> int:
         return sum(m.minutes for m in self.moves)
+
+
+def minutes_label(move: DayMove) -> str:
+    """ "5 min", in the active language."""
+    return _("%(n)d min") % {"n": move.minutes}
+
+
+def with_minutes(move: DayMove) -> str:
+    """The move's title with its minutes: "Call Anne (10 min)"."""
+    return _("%(title)s (%(minutes)s)") % {"title": move.title, "minutes": minutes_label(move)}
 
 
 def daily_minutes(owner: User) -> int:
@@ -258,6 +270,11 @@ def _quotable(text: str) -> bool:
     return detect_language(text, default=language) == language
 
 
+def _sentence_case(text: str) -> str:
+    """The first letter up, the rest as it is (names keep their capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def _occasion(person: Person, need: Need | None) -> str:
     """A reason to write that is about them, in the active language (quoting their need only
     when it is written in that language, rather than mix two languages in one message)."""
@@ -325,7 +342,7 @@ def _tell(
     needs = list(Need.objects.filter(owner=owner, person_id__in=inner).order_by("pk"))
     if not my_offers or not needs:
         return []
-    scores = opportunities.stored_scores(owner, needs, my_offers)
+    method, scores = opportunities.stored_scores(owner, needs, my_offers)
     snap = view.snapshot
     told = {(int(r), int(o)) for r, o in zip(snap.told_rel, snap.told_offer, strict=True)}
     best: dict[int, tuple[float, Need, Offer]] = {}
@@ -333,7 +350,7 @@ def _tell(
         for j in np.argsort(-row, kind="stable"):
             offer = my_offers[int(j)]
             i = m.index(need.person_id)
-            if row[j] < TELL_THRESHOLD:
+            if row[j] < TELL_THRESHOLD[method]:
                 break
             if (i, offer.pk) in told:
                 continue
@@ -401,7 +418,7 @@ def _answer(view: NetworkView, people: dict[int, Person], needs: dict[int, Need]
             say = _(
                 "Hello %(first)s, you are often the one who reaches out — this time it is me. "
                 "%(occasion)s"
-            ) % {"first": _first(person), "occasion": _occasion(person, need).capitalize()}
+            ) % {"first": _first(person), "occasion": _sentence_case(_occasion(person, need))}
         out.append(
             DayMove(
                 key=f"answer:{person.pk}",
@@ -506,11 +523,40 @@ def _goal_steps(
             )
         except NotFound:
             continue
-        chains = [c for c in plan.chains if len(c.people) > 1]
-        if not chains:
+        if not plan.chains:
             continue
-        step = chains[0]
+        step = plan.chains[0]
         via, target = step.first, step.people[-1]
+        if len(step.people) == 1:  # someone there already knows the user: write to them
+            with translation.override(_lang(target)):
+                say = _("Hello %(first)s, it has been a while — %(occasion)s") % {
+                    "first": _first(target),
+                    "occasion": _occasion(target, None),
+                }
+            out.append(
+                DayMove(
+                    key=f"warm:{goal.pk}:{target.pk}:{target.pk}",
+                    kind="goal",
+                    title=_("Write to %(target)s, your way into %(goal)s")
+                    % {"target": target.full_name, "goal": plan.target_label},
+                    minutes=MINUTES["answer"],
+                    value=2.0 + 2.0 * step.chance,
+                    person=target,
+                    why=[
+                        _(
+                            "You already know %(target)s (chance %(chance)s): the shortest way to "
+                            "your goal %(goal)s."
+                        )
+                        % {
+                            "target": target.full_name,
+                            "chance": percent(step.chance),
+                            "goal": plan.target_label,
+                        }
+                    ],
+                    say=say,
+                )
+            )
+            continue
         out.append(
             DayMove(
                 key=f"warm:{goal.pk}:{via.pk}:{target.pk}",
@@ -617,7 +663,16 @@ def _not_held(owner: User, found: list[DayMove], now: dt.datetime) -> list[DayMo
     """Candidates no decision keeps out of the list on the day of `now`."""
     day = timezone.localdate(now)
     held = set(Move.objects.filter(owner=owner, until__gt=day).values_list("key", flat=True))
-    return [c for c in found if c.key not in held]
+    return [c for c in found if hold_key(c.key) not in held]
+
+
+def hold_key(key: str) -> str:
+    """What a decision is recorded under: the key, except for warming up an intermediary
+    toward a goal, recorded for the goal (the best chain may change from day to day, the
+    decision about the goal's next step should not)."""
+    if key.startswith("warm:"):
+        return ":".join(key.split(":")[:2])
+    return key
 
 
 def candidates_left(owner: User, now: dt.datetime) -> list[DayMove]:
@@ -717,7 +772,16 @@ def _do(
         if len(parts) < 3:
             raise InvalidInput(_("“%(key)s” is not a move key.") % {"key": ":".join(parts)})
         via, target = _person(owner, parts[1]), _person(owner, parts[2])
-        reaching.start_intro(owner, target, via)
+        goal = Goal.objects.filter(
+            owner=owner, pk=int(parts[0]) if parts[0].isdigit() else -1
+        ).first()
+        if goal is None:
+            raise NotFound(_("That goal no longer exists."))
+        if via.pk == target.pk:  # a direct contact: the message is the move
+            _touch(owner, via, note or str(goal), now)
+            return _("Recorded your message to %(name)s.") % {"name": via.full_name}, via
+        me = services.ensure_me(owner)
+        services.add_intro(owner, requester=me, intermediary=via, target=target, goal=goal)
         _touch(owner, via, note or _("On the way to %(name)s") % {"name": target.full_name}, now)
         return _("Recorded your message to %(via)s; introduction to %(target)s planned.") % {
             "via": via.full_name,
@@ -771,5 +835,7 @@ def decide(
     kind = {"tell": "recognise", "answer": "recognise", "intro": "goal", "warm": "goal"}.get(
         prefix, "let_go" if prefix == "letgo" else prefix
     )
-    services.record_move(owner, key.strip(), kind, state, until=until, person=person, when=now)
+    services.record_move(
+        owner, hold_key(key.strip()), kind, state, until=until, person=person, when=now
+    )
     return said

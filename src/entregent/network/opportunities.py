@@ -139,7 +139,7 @@ def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView
     pairs = np.concatenate([view.links[:, :2], view.observed[:, :2]])
     wanted = np.fromiter(people, dtype=np.int64)
     pairs = pairs[np.isin(pairs[:, 0], wanted) | np.isin(pairs[:, 1], wanted)]
-    others = set(pairs.ravel().tolist()) - people
+    others = set(pairs.ravel().tolist())
     org_of = (
         dict(
             Person.objects.filter(pk__in=others, organization_id__in=by_org).values_list(
@@ -263,12 +263,15 @@ def _score_rows(
     return "semantic", _vectors(needs, encoder), _vectors(offers, encoder)
 
 
-def stored_scores(owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]) -> np.ndarray:
+def stored_scores(
+    owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]
+) -> tuple[str, np.ndarray]:
     """Match quality of each (need, offer) pair from stored vectors, never loading the model:
     a row with no current vector (a need closed before it was embedded) scores zero. With the
     key-word matcher, key-word scores."""
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
-        return matching.lexical_scores([n.text for n in needs], [o.text for o in offers]).matrix
+        lexical = matching.lexical_scores([n.text for n in needs], [o.text for o in offers])
+        return "lexical", lexical.matrix
 
     def rows(items: list[Need] | list[Offer]) -> np.ndarray:
         out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
@@ -277,7 +280,7 @@ def stored_scores(owner: AbstractBaseUser, needs: list[Need], offers: list[Offer
                 out[k] = np.frombuffer(bytes(item.vector), dtype=np.float32)
         return out
 
-    return rows(needs) @ rows(offers).T
+    return "semantic", rows(needs) @ rows(offers).T
 
 
 def find(

@@ -326,7 +326,9 @@ def build_network(owner: User) -> Network:
     me_id = Person.objects.filter(owner=owner, is_me=True).values_list("pk", flat=True).first()
     ids = np.array([p for p, _c, _r in people], dtype=np.int64)
     closeness = np.array([c or 0 for _p, c, _r in people], dtype=np.int8)
-    released = np.array([r is not None for _p, _c, r in people], dtype=bool)
+    released = np.array(
+        [np.inf if r is None else to_days(r) for _p, _c, r in people], dtype=np.float64
+    )
 
     def index(values: Iterable[int | None]) -> np.ndarray:
         """Relationship index of each person id; ME for the user, -2 for unknown ids."""
@@ -399,7 +401,7 @@ def build_network(owner: User) -> Network:
     snapshot = Snapshot(
         ids=ids,
         closeness=closeness,
-        released=released,
+        released_time=released,
         intro_by=intro_by[intro_by >= 0],
         intro_time=intro_time[intro_by >= 0],
         recognition_override=override,

@@ -35,15 +35,21 @@ from entregent.network.models import (
 )
 from entregent.network.queries import Network, build_network
 
-FORMAT = 2  # bump when the stored layout changes: older blobs are then rebuilt
+FORMAT = 3  # bump when the stored layout changes: older blobs are then rebuilt
 
 # The tables `build_network` reads; a save in any of them changes the arrays.
 WATCHED = (Person, Interaction, Exchange, Intro, Recognition, OfferTold, Offer, Link)
 
 
 def bump(owner_id: int) -> None:
-    """Mark the owner's stored arrays out of date (one UPDATE; nothing when none is stored)."""
-    SnapshotCache.objects.filter(owner_id=owner_id).update(revision=F("revision") + 1)
+    """Mark the owner's stored arrays out of date (one UPDATE). With no row yet, one is made at
+    revision 1, so a first reader racing this write cannot store what it read as current."""
+    rows = SnapshotCache.objects.filter(owner_id=owner_id)
+    if rows.update(revision=F("revision") + 1):
+        return
+    _row, created = SnapshotCache.objects.get_or_create(owner_id=owner_id, defaults={"revision": 1})
+    if not created:
+        rows.update(revision=F("revision") + 1)
 
 
 def _encode(net: Network) -> bytes:
