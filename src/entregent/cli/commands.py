@@ -35,6 +35,7 @@ from entregent.network import queries, services
 from entregent.network.errors import EntregentError, InvalidInput
 from entregent.network.explain import network_view
 from entregent.network.models import Exchange, Interaction, Link, Rung
+from entregent.network.normalize import normalize
 
 app = typer.Typer(
     help=_(
@@ -78,7 +79,9 @@ def _epilog(*examples: str) -> str:
 
 @app.command(
     help=_("Set up the database and your account. Safe to run again."),
-    epilog=_epilog('entregent init --username claire --name "Claire Dubois"'),
+    epilog=_epilog(
+        'entregent init --username claire --name "Claire Dubois" --email claire@dubois.fr'
+    ),
 )
 @guarded
 def init(
@@ -89,6 +92,16 @@ def init(
     password: Annotated[
         str, typer.Option(help=_("Password for the web app (generated and printed when omitted)."))
     ] = "",
+    email: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email",
+            help=_(
+                "Your own address (repeat for several): imported mail and meetings you sent "
+                "count as your initiative."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Set up the database and your account. Safe to run again."""
     _migrate()
@@ -112,7 +125,20 @@ def init(
     else:
         console.print(_("Account “%(user)s” already exists.") % {"user": username}, markup=False)
     me = services.ensure_me(user, name or None)
+    known = set(me.contact_points.filter(kind="email").values_list("value", flat=True))
+    for address in email or []:
+        try:
+            value = normalize("email", address)
+        except ValueError:
+            raise InvalidInput(
+                _("“%(value)s” is not an email address.") % {"value": address}
+            ) from None
+        if value not in known:
+            services.add_contact_point(me, "email", value)
     console.print(_("You are “%(name)s” in your network.") % {"name": me.full_name}, markup=False)
+    mine = list(me.contact_points.filter(kind="email").values_list("value", flat=True))
+    if mine:
+        console.print(_("Your addresses: %(emails)s") % {"emails": ", ".join(mine)}, markup=False)
     console.print(_("Data: %(where)s") % {"where": render.database_location()}, markup=False)
 
 
@@ -510,4 +536,4 @@ def _check(value: str, choices: Any, what: str) -> None:
 __all__ = ["EntregentError", "app"]
 
 # Register the other commands on the same app (imported last: they import this module).
-from entregent.cli import give, insight, moves, reach  # noqa: E402, F401
+from entregent.cli import files, give, insight, moves, reach  # noqa: E402, F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +114,8 @@ class Person(Owned):
     )
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    photo = models.BinaryField(_("photo"), null=True, blank=True, editable=False)
+    photo_type = models.CharField(_("photo type"), max_length=40, blank=True, editable=False)
     released_at = models.DateTimeField(
         _("let go"),
         null=True,
@@ -626,6 +628,60 @@ class Task(Owned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PersonSource(Owned):
+    """Where a person came from: one row per record of an imported file (its source and the
+    id the file gives it), so a second import of the same file finds them again."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="sources", verbose_name=_("person")
+    )
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("external id"), max_length=255)
+    # Digests of the versions of this record already imported, space-separated: importing one
+    # of them again changes nothing, even when two files carry the same id.
+    seen = models.TextField(_("versions seen"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("person source")
+        verbose_name_plural = _("person sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id"], name="person_source_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class MergeSuggestion(Owned):
+    """Two people who may be the same, found on import or by `duplicates`; never merged
+    without the user's word."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        MERGED = "merged", _("merged")
+        APART = "apart", _("kept apart")
+
+    a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="A")
+    b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="B")
+    score = models.FloatField(_("score"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        verbose_name = _("merge suggestion")
+        verbose_name_plural = _("merge suggestions")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "a", "b"], name="one_suggestion_per_pair"),
+            models.CheckConstraint(condition=Q(a__lt=F("b")), name="suggestion_a_lt_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a} ≟ {self.b}"
 
 
 class Preferences(models.Model):

@@ -1,0 +1,1 @@
+"""Tests of the file parsers, the loader and the exporters."""
