@@ -148,3 +148,22 @@ def test_it_records_the_users_own_addresses(db, monkeypatch) -> None:
     assert "claire@dubois.fr, c@perso.fr" in again.output or "c@perso.fr, claire" in again.output
     bad = runner.invoke(app, ["init", "--username", "c", "--email", "not an address"])
     assert bad.exit_code == 2 and "is not an email address" in bad.output
+
+
+def test_it_reads_what_it_can_of_a_50_mb_file(cli, owner, tmp_path) -> None:
+    import os
+
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL:{email}\r\nEND:VCARD\r\n"
+    big = tmp_path / "big.vcf"
+    with big.open("wb") as out:
+        out.write(card.format(name="Zoé", email="z@k.fr").encode())
+        for _ in range(50):
+            out.write(os.urandom(500_000).hex().encode() + b"\r\n")  # 50 MB of junk lines
+        out.write(card.format(name="Anne", email="a@k.fr").encode())
+    result = cli("import", str(big))
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(os.urandom(50_000_000))
+    refused = cli("import", str(junk))
+    assert refused.exit_code == 2 and "not a format entregent reads" in refused.output

@@ -139,3 +139,20 @@ def test_it_refuses_a_bad_backup_and_writes_nothing(owner, data, message) -> Non
     with pytest.raises(InvalidInput, match=message):
         backup.restore(owner, data)
     assert not Person.objects.filter(owner=owner).exists()
+
+
+def test_it_renumbers_the_ids_inside_move_keys(owner, me) -> None:
+    from entregent.network.models import Move
+
+    for k in range(5):
+        services.add_person(owner, f"Filler {k}")
+    zoe = services.add_person(owner, "Zoé")
+    services.record_move(
+        owner, f"rescue:{zoe.pk}", "rescue", "dismissed", until=NOW.date(), person=zoe
+    )
+    data = backup.backup(owner)
+    assert data["tables"]["move"][0]["key"] == "rescue:7"  # Zoé is the seventh person
+    target = _user("restored-moves")
+    backup.restore(target, json.loads(backup.dumps(data)))
+    restored = Person.objects.get(owner=target, full_name="Zoé")
+    assert Move.objects.get(owner=target).key == f"rescue:{restored.pk}"

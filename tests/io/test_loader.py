@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from entregent.io.loader import load
@@ -107,19 +108,99 @@ def test_it_merges_by_email_phone_or_name_but_only_suggests_close_names(owner, m
         owner,
         cards(
             card("card 1", "Y. Martin", emails=["Y@ARMOR.FR"], title="Directeur"),
-            card("card 2", "anne-sophie DURAND", phones=["0611223344"]),
+            card("card 2", "anne-sophie DURAND", organization="Kerlann", phones=["0611223344"]),
             card("card 3", "Jean-Marc Lefevre", organization="Acme"),
             card("card 4", "Jean Marc Lefebvre", organization="Globex"),
+            card("card 5", "Anne-Sophie Durand", emails=["asd@gmail.com"]),
         ),
     )
     counts = report.counts()
-    assert (counts["merged"], counts["unchanged"], counts["created"]) == (2, 1, 1)
+    assert (counts["merged"], counts["unchanged"], counts["created"]) == (3, 0, 2)
     yves.refresh_from_db()
     assert yves.title == "Directeur"  # a blank filled, nothing overwritten
     assert anne.contact_points.filter(kind="phone").exists()
     assert Person.objects.filter(owner=owner, full_name__startswith="Jean").count() == 2
-    suggestion = MergeSuggestion.objects.get(owner=owner)
-    assert jean.pk in (suggestion.a_id, suggestion.b_id) and report.suggestions == 1
+    # The same name elsewhere, or with no organisation to tell: listed, never merged.
+    pairs = {(s.a_id, s.b_id) for s in MergeSuggestion.objects.filter(owner=owner)}
+    assert report.suggestions == 2 and len(pairs) == 2
+    assert any(jean.pk in pair for pair in pairs) and any(anne.pk in pair for pair in pairs)
+
+
+def test_it_counts_every_record_once(owner, me) -> None:
+    services.add_person(owner, "Anne Martin", emails=["anne@x.org"])
+    report = load(
+        owner,
+        cards(
+            card("card 1", "Anne Martin", emails=["anne@x.org"]),
+            card("card 2", "A. Martin", emails=["anne@x.org"], title="CEO"),
+            card("card 3", "Paul", emails=["paul@x.org"]),
+        ),
+    )
+    counts = report.counts()
+    assert counts["created"] + counts["merged"] + counts["unchanged"] + counts["updated"] == 3
+
+
+def test_it_never_imports_the_users_own_card(owner, me) -> None:
+    services.add_contact_point(me, "email", "claire@dubois.fr")
+    parsed = Parsed(
+        format="linkedin",
+        contacts=[
+            card(
+                "line 5",
+                "Claire Dubois",
+                emails=["claire@dubois.fr"],
+                title="Boss",
+                external_id="https://linkedin.com/in/claire",
+                connected_on=timezone.make_aware(dt.datetime(2024, 1, 1, 12)),
+            )
+        ],
+    )
+    report = load(owner, parsed)
+    assert [s.reason for s in report.skipped] == ["this is you: your own card is not imported"]
+    me.refresh_from_db()
+    assert me.title == "" and not Interaction.objects.filter(owner=owner).exists()
+
+
+def test_it_strips_what_postgresql_refuses(owner, me) -> None:
+    long_name = "Straße " * 28 + "Ä"
+    report = load(
+        owner,
+        Parsed(
+            format="vcard",
+            contacts=[
+                card("card 1", "Bad\x00One", notes="a\x00b"),
+                card("card 2", long_name, organization="Großstraße " * 19),
+            ],
+            interactions=[],
+        ),
+    )
+    assert report.counts()["created"] == 2
+    assert Person.objects.filter(owner=owner, full_name="BadOne", notes="ab").exists()
+
+
+def test_it_takes_the_new_version_of_a_record_from_its_source(owner, me) -> None:
+    load(owner, cards(card("card 1", "Zoé Le Goff", title="CTO", notes="x", external_id="u1")))
+    report = load(owner, cards(card("card 1", "Zoé Quéré", title="", external_id="u1")))
+    assert report.counts()["updated"] == 1
+    zoe = Person.objects.get(owner=owner, is_me=False)
+    assert (zoe.full_name, zoe.title, zoe.notes) == ("Zoé Quéré", "", "")
+
+
+def test_it_finds_its_own_export_again(owner, me) -> None:
+    from entregent.io import export, vcard
+
+    services.add_person(owner, "Jean Martin", notes="plumber")
+    services.add_person(owner, "Jean Martin", notes="lawyer")
+    data = export.to_vcard(owner)
+    again = load(owner, vcard.parse_vcards(data))
+    assert again.counts()["unchanged"] == 2 and again.counts()["created"] == 0
+    other = get_user_model().objects.create_user(username="fresh", password="x")
+    fresh = load(other, vcard.parse_vcards(data))
+    assert fresh.counts()["created"] == 2 and fresh.suggestions == 1
+    assert sorted(Person.objects.filter(owner=other).values_list("notes", flat=True)) == [
+        "lawyer",
+        "plumber",
+    ]
 
 
 def test_it_writes_nothing_in_a_dry_run(owner, me) -> None:
@@ -208,3 +289,42 @@ def test_it_loads_in_batches(owner, me, count: int) -> None:
     )
     assert load(owner, parsed).counts()["created"] == count
     assert ContactPoint.objects.filter(owner=owner).count() == count
+
+
+def test_it_moves_a_rescheduled_meeting(owner, me) -> None:
+    def meeting(when: dt.datetime, title: str) -> Parsed:
+        return Parsed(
+            format="ics",
+            interactions=[
+                InteractionRecord(
+                    ref="event 1",
+                    external_id="uid-7",
+                    occurred_at=when,
+                    kind="meeting",
+                    initiator=Participant(email="a@x.org"),
+                    summary=title,
+                )
+            ],
+        )
+
+    load(owner, meeting(NOW, "Point"))
+    report = load(owner, meeting(NOW + dt.timedelta(hours=2), "Point (moved)"))
+    assert report.counts()["interactions_updated"] == 1
+    moved = Interaction.objects.get(owner=owner)
+    assert moved.occurred_at == NOW + dt.timedelta(hours=2) and moved.summary == "Point (moved)"
+    assert (
+        load(owner, meeting(NOW + dt.timedelta(hours=2), "Point (moved)")).counts()[
+            "interactions_updated"
+        ]
+        == 0
+    )
+
+
+def test_it_drops_nul_characters_from_mail(owner, me) -> None:
+    record = mail("m\x001", "a@x.org", "me@x.org")
+    record.summary = "Sub\x00ject"
+    record.initiator = Participant(email="a@x.org", name="An\x00ne")
+    assert load(owner, mails(record)).counts()["interactions_created"] == 1
+    saved = Interaction.objects.get(owner=owner)
+    assert saved.summary == "Subject" and saved.external_id == "m1@example.org"
+    assert saved.participants.filter(full_name="Anne").exists()

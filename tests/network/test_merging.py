@@ -57,12 +57,30 @@ def test_it_moves_everything_to_the_person_kept(owner, me) -> None:
     assert Exchange.objects.get().giver == kept  # the favour between the two records is gone
 
 
-def test_it_never_deletes_the_user(owner, me) -> None:
+def test_it_never_merges_the_user(owner, me) -> None:
     twin = services.add_person(owner, "Claire D.")
-    kept = merging.merge_people(twin, me)
-    assert kept.pk == me.pk and Person.objects.filter(pk=me.pk).exists()
-    with pytest.raises(InvalidInput):
-        merging.merge_people(me, me)
+    for pair in ((twin, me), (me, twin), (me, me)):
+        with pytest.raises(InvalidInput):
+            merging.merge_people(*pair)
+    assert Person.objects.filter(pk=me.pk).exists() and Person.objects.filter(pk=twin.pk).exists()
+
+
+def test_it_carries_decisions_and_recognition_over(owner, me) -> None:
+    from entregent.network.models import Move, Recognition
+
+    a = services.add_person(owner, "Jean Martin", organization="Acme")
+    b = services.add_person(owner, "J. Martin", organization="Acme")
+    c = services.add_person(owner, "Jean Martin", organization="Globex")
+    merging.keep_apart(b, c)
+    services.set_recognition(a, level=1, evidence="replied to my mail")
+    services.set_recognition(b, level=2, evidence="called me first")
+    services.record_move(owner, f"rescue:{b.pk}", "rescue", "dismissed", until=NOW.date(), person=b)
+    merging.merge_people(a, b)
+    assert MergeSuggestion.objects.get(owner=owner).state == "apart"
+    assert merging.scan_duplicates(owner) == 0  # a and c were kept apart through b
+    evidence = Recognition.objects.get(person=a).evidence
+    assert "replied" in evidence and "called me first" in evidence
+    assert Move.objects.get(owner=owner).key == f"rescue:{a.pk}"
 
 
 def test_it_keeps_two_people_apart_for_good(owner, me) -> None:

@@ -75,6 +75,44 @@ DERIVED = {"owner", "name_key", "vector", "vector_key", "feed_token"}
 BATCH = 2000
 
 
+# The ids inside a move's key (see network/moves.py), by the table each names.
+_KEY_PARTS: dict[str, tuple[type[models.Model] | None, ...]] = {
+    "loop": (Task,),
+    "rescue": (Person,),
+    "answer": (Person,),
+    "letgo": (Person,),
+    "tell": (Person, Offer),
+    "intro": (Intro, None),
+    "warm": (Goal, Person, Person),
+}
+
+
+def rekey(key: str, lookup: Any) -> str | None:
+    """A move's key with its ids translated by `lookup(model, id)`; None when one is gone."""
+    prefix, _sep, rest = key.partition(":")
+    if prefix == "give" and rest[:1] in ("G", "B") and "-" in rest:
+        need, _dash, offer = rest[1:].partition("-")
+        new_need = lookup(Need, int(need)) if need.isdigit() else None
+        new_offer = lookup(Offer, int(offer)) if offer.isdigit() else None
+        if new_need is None or new_offer is None:
+            return None
+        return f"give:{rest[0]}{new_need}-{new_offer}"
+    models_of = _KEY_PARTS.get(prefix)
+    if models_of is None:
+        return None
+    parts = rest.split(":")
+    out = []
+    for part, model in zip(parts, models_of + (None,) * len(parts), strict=False):
+        if model is None:
+            out.append(part)
+            continue
+        new = lookup(model, int(part)) if part.isdigit() else None
+        if new is None:
+            return None
+        out.append(str(new))
+    return f"{prefix}:{':'.join(out)}"
+
+
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in DERIVED and not f.primary_key]
 
@@ -118,6 +156,10 @@ def backup(owner: AbstractBaseUser) -> dict[str, Any]:
                 if field.is_relation and value is not None:
                     value = numbering[field.related_model][value]
                 item[field.name] = _encode(field, value)
+            if model is Move:  # its key names rows by id: renumber them too
+                item["key"] = rekey(row.key, lambda m, i: numbering[m].get(i))
+                if item["key"] is None:
+                    continue  # about something deleted since: nothing to keep
             out.append(item)
         tables[model._meta.model_name] = out
     for model, name, target in ((Person, "tags", Tag), (Interaction, "participants", Person)):
@@ -213,31 +255,38 @@ def restore(owner: AbstractBaseUser, data: Any) -> dict[str, int]:
                         if field.is_relation and value is not None:
                             value = new_ids[field.related_model][value]
                         values[field.attname] = value
+                    if model is Move:
+                        values["key"] = rekey(values["key"], lambda m, i: new_ids[m].get(i))
+                        if values["key"] is None:
+                            raise ValueError("a move names a row the backup does not hold")
                     obj = model(**values)
                     if hasattr(obj, "name_key"):
-                        obj.name_key = fold(obj.full_name if model is Person else obj.name)
+                        obj.name_key = fold(obj.full_name if model is Person else obj.name)[:200]
                     objects.append(obj)
                 model.objects.bulk_create(objects, batch_size=BATCH)
                 new_ids[model] = {
                     item["id"]: obj.pk for item, obj in zip(rows, objects, strict=True)
                 }
                 counts[model._meta.model_name] = len(objects)
+            for model, name, target in (
+                (Person, "tags", Tag),
+                (Interaction, "participants", Person),
+            ):
+                through = getattr(model, name).through
+                rows = [
+                    through(
+                        **{
+                            model._meta.model_name + "_id": new_ids[model][item["id"]],
+                            target._meta.model_name + "_id": new_ids[target][ref],
+                        }
+                    )
+                    for item in tables.get(model._meta.model_name, [])
+                    for ref in item.get(name, [])
+                ]
+                through.objects.bulk_create(rows, batch_size=BATCH)
     except (KeyError, ValueError, TypeError) as exc:
         raise InvalidInput(
             _("This backup is damaged (%(why)s); nothing was restored.") % {"why": exc}
         ) from None
-    for model, name, target in ((Person, "tags", Tag), (Interaction, "participants", Person)):
-        through = getattr(model, name).through
-        rows = [
-            through(
-                **{
-                    model._meta.model_name + "_id": new_ids[model][item["id"]],
-                    target._meta.model_name + "_id": new_ids[target][ref],
-                }
-            )
-            for item in tables.get(model._meta.model_name, [])
-            for ref in item.get(name, [])
-        ]
-        through.objects.bulk_create(rows, batch_size=BATCH)
     snapshots.bump(owner.pk)
     return counts

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Prefetch
 
 from entregent.io import csvfiles, vcard
+from entregent.io.loader import EXPORT_UID
 from entregent.io.records import ContactRecord
 from entregent.network.models import ContactPoint, Person, PersonSource, Tag
 
@@ -45,7 +46,7 @@ def _people(owner: AbstractBaseUser) -> list[Person]:
 def _uid(person: Person) -> str:
     """A stable UID: the one the person was imported with, else one made of their id."""
     sources = list(person.sources.all())
-    return sources[0].external_id if sources else f"urn:entregent:person:{person.pk}"
+    return sources[0].external_id if sources else f"{EXPORT_UID}{person.pk}"
 
 
 def records(owner: AbstractBaseUser) -> list[ContactRecord]:

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from entregent.io import csvfiles, ics, mail, vcard
@@ -132,6 +133,18 @@ def import_paths(
                 or [_("Nothing could be read from %(path)s.") % {"path": path}],
             )
         else:
-            report = load(owner, parsed, name=str(path), dry_run=dry_run, progress=progress)
+            try:
+                report = load(owner, parsed, name=str(path), dry_run=dry_run, progress=progress)
+            except DatabaseError as exc:  # the file's transaction is rolled back: nothing half
+                report = Report(
+                    name=str(path),
+                    format=parsed.format,
+                    dry_run=dry_run,
+                    skipped=list(parsed.skipped),
+                    notices=[
+                        _("%(path)s could not be written, nothing of it was imported: %(why)s")
+                        % {"path": path, "why": str(exc).strip().splitlines()[0][:200]}
+                    ],
+                )
         reports.append(report)
     return reports

@@ -7,11 +7,10 @@ resolution, in order (docs/method.md, "Imports"):
 
 1. the same record of the same source seen before (source + the file's own id);
 2. a shared email, phone or profile address;
-3. the same name (accents and case aside) with a compatible organisation (the same, or one
-   side has none);
+3. the same name (accents, case and hyphens aside) at the same organisation;
 4. a close name (rapidfuzz token-sort ratio ≥ 92) at the same organisation.
-A close name otherwise (≥ 90) is never merged: the person is created and the pair is listed
-as a merge suggestion.
+The same or a close name (≥ 90) otherwise is never merged: the person is created and the pair
+is listed as a merge suggestion. A card of the user themself is not imported.
 """
 
 from __future__ import annotations
@@ -73,6 +72,7 @@ class Report:
     unchanged: int = 0
     interactions_created: int = 0
     interactions_existing: int = 0
+    interactions_updated: int = 0
     suggestions: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
@@ -89,6 +89,7 @@ class Report:
             "skipped": len(self.skipped),
             "interactions_created": self.interactions_created,
             "interactions_existing": self.interactions_existing,
+            "interactions_updated": self.interactions_updated,
             "suggestions": self.suggestions,
         }
 
@@ -161,17 +162,25 @@ class _Index:
             if len(token) > 1:
                 self.by_token.setdefault(token, []).append(ref)
 
+    def exported(self, uid: str) -> int | None:
+        """The person an export's UID names, when it is one of this user's people."""
+        tail = uid[len(EXPORT_UID) :]
+        if tail.isdigit() and int(tail) in self.name_of and int(tail) != self.me:
+            return int(tail)
+        return None
+
     def add(self, new: _New) -> None:
         self._add_name(new, new.full_name, fold(new.organization))
 
     def resolve_name(self, name: str, org: str) -> tuple[Ref | None, Ref | None, float]:
         """(the same person, a possible one, its score) by name and organisation."""
         key, org_key = _name_key(name), fold(org)
-        for ref in self.by_name.get(key, ()):
-            if ref != self.me and (
-                not org_key or not self.org_of[ref] or self.org_of[ref] == org_key
-            ):
+        same_name = [ref for ref in self.by_name.get(key, ()) if ref != self.me]
+        for ref in same_name:
+            if org_key and self.org_of[ref] == org_key:
                 return ref, None, 100.0
+        if same_name:  # the same name, but nothing says it is the same person: ask
+            return None, same_name[0], 100.0
         # Compare only with names sharing a word, skipping words so common (a frequent first
         # name) that they say little, unless the name has nothing rarer.
         blocks = [self.by_token.get(t, []) for t in sorted(set(key.split())) if len(t) > 1]
@@ -262,13 +271,27 @@ class _Loader:
                 "external_id", flat=True
             )
         )
+        # A meeting can be moved or retitled after it was imported; a message cannot.
+        self.meetings: dict[str, tuple[int, dt.datetime, str]] = (
+            {
+                ext: (pk, when, summary)
+                for ext, pk, when, summary in Interaction.objects.filter(
+                    owner=owner, source=self.source
+                ).values_list("external_id", "pk", "occurred_at", "summary")
+            }
+            if self.source == "ics"
+            else {}
+        )
+        self.moved: list[tuple[int, InteractionRecord]] = []
         self.emails: dict[str, str] = {}
         self.versions_changed: set[str] = set()
         self.by_address: dict[str, Ref | None] = {}
+        self.outcomes: list[tuple[int, bool]] = []  # (person, matched by email or name)
 
     # Contacts ----------------------------------------------------------------------------
 
     def contact(self, record: ContactRecord) -> None:
+        record = _clean(record)
         name = " ".join(record.full_name.split())[:200]
         if not name:
             self.report.skipped.append(Skipped(record.ref, _("no name, email or phone")))
@@ -276,7 +299,15 @@ class _Loader:
         points = _points(record, self.report)
         idx = self.index
         external = _long_id(record.external_id.strip()) if record.external_id.strip() else ""
+        if external.startswith("name:"):
+            external = ""  # a key made of a name alone says nothing a name match would not
+        if not external:
+            # No id of its own: its content is its id, so the same record read again is
+            # recognised even with no email, phone or organisation to match it by.
+            external = "content:" + _version(record)
         ref: Ref | None = idx.by_source.get(external) if external else None
+        if ref is None and external.startswith(EXPORT_UID):
+            ref = idx.exported(external)  # a card of our own export, back in the same account
         by_source = ref is not None
         version = _version(record) if external else ""
         if by_source and version in idx.versions.get(external, ()):
@@ -289,6 +320,11 @@ class _Loader:
             self.versions_changed.add(external)
         if ref is None:
             ref = next((idx.by_point[p] for p in sorted(points) if p in idx.by_point), None)
+        if ref is not None and ref == idx.me:
+            self.report.skipped.append(
+                Skipped(record.ref, _("this is you: your own card is not imported"))
+            )
+            return
         possible: Ref | None = None
         score = 0.0
         if ref is None:
@@ -314,12 +350,19 @@ class _Loader:
             self._update(ref, record, overwrite=False)
         else:
             self._update(ref, record, overwrite=by_source)
+            self.outcomes.append((ref, not by_source))
         for point in points:
             owner_of = idx.by_point.get(point)
             if owner_of is None:
                 idx.by_point[point] = ref
                 self._point(ref, *point)
-        if external and external not in idx.by_source:
+        if (
+            external
+            and external not in idx.by_source
+            and not (
+                by_source and external.startswith(EXPORT_UID)  # our own id: found without a row
+            )
+        ):
             idx.by_source[external] = ref
             self.add_sources.append((ref, external))
         for tag in record.tags:
@@ -372,9 +415,13 @@ class _Loader:
             wanted["photo"] = record.photo
             wanted["photo_type"] = record.photo_type[:40]
         for name, value in wanted.items():
-            if value:
+            if value or (overwrite and name in ("title", "notes")):  # the source cleared it
                 self.updates[ref].setdefault("_wanted", {})[name] = (value, overwrite)  # type: ignore[index]
-        self.updates[ref]["_matched"] = self.updates[ref].get("_matched", False) or not overwrite
+        if overwrite and record.full_name.strip():
+            self.updates[ref].setdefault("_wanted", {})["full_name"] = (  # type: ignore[index]
+                " ".join(record.full_name.split())[:200],
+                True,
+            )
 
     # Interactions ------------------------------------------------------------------------
 
@@ -399,7 +446,7 @@ class _Loader:
             ref = idx.by_point.get(("email", email))
             if ref is not None:
                 return None if ref == idx.me else ref
-        name = " ".join((who.name or "").split())[:200]
+        name = " ".join((who.name or "").replace("\x00", "").split())[:200]
         if not email and not name:
             return None
         if not email:
@@ -407,6 +454,9 @@ class _Loader:
             if found:
                 return found[0]
         new = _New(full_name=name or email.split("@")[0].replace(".", " ").title() or email)
+        namesakes = [r for r in idx.by_name.get(_name_key(new.full_name), ()) if r != idx.me]
+        if namesakes and name:  # a known name at a new address: perhaps them, perhaps not
+            self.suggest.append((new, namesakes[0], 100.0))
         self.new.append(new)
         idx.add(new)
         self.report.created += 1
@@ -416,11 +466,16 @@ class _Loader:
         return new
 
     def interaction(self, record: InteractionRecord) -> None:
-        external = _long_id(record.external_id.strip())
+        # NUL characters (refused by PostgreSQL) are dropped where text is written: the
+        # identifier here, names in _resolve, the summary at insertion.
+        external = _long_id(record.external_id.replace("\x00", "").strip())
         if not external:
             self.report.skipped.append(Skipped(record.ref, _("no identifier to recognise it by")))
             return
         if external in self.seen_ids:
+            known = self.meetings.get(external)
+            if known and (known[1] != record.occurred_at or known[2] != record.summary):
+                self.moved.append((known[0], record))
             self.report.interactions_existing += 1
             return
         self.seen_ids.add(external)
@@ -478,12 +533,15 @@ class _Loader:
             if value:
                 wanted_orgs.setdefault(fold(value[0]), value[0])
         missing = [
-            Organization(owner=owner, name=name, name_key=key)
+            Organization(owner=owner, name=name, name_key=key[:200])
             for key, name in wanted_orgs.items()
-            if key and key not in orgs
+            if key and key not in orgs and key[:200] not in orgs
         ]
         Organization.objects.bulk_create(missing, batch_size=BATCH)
         orgs.update({o.name_key: o.pk for o in missing})
+        orgs.update(
+            {k: orgs[k[:200]] for k in wanted_orgs if k and k not in orgs and k[:200] in orgs}
+        )
         stamp = connection.ops.adapt_datetimefield_value(now)
         person_table = Person._meta.db_table
         with connection.cursor() as cursor:
@@ -503,7 +561,7 @@ class _Loader:
                             stamp,
                             stamp,
                             n.full_name,
-                            fold(n.full_name),
+                            fold(n.full_name)[:200],
                             False,
                             orgs.get(fold(n.organization)) if n.organization else None,
                             n.title,
@@ -567,12 +625,14 @@ class _Loader:
         PersonSource.objects.bulk_update(known, ["seen"], batch_size=BATCH)
         self._write_tags()
         self._write_suggestions()
+        self._move_meetings()
         self._write_interactions(now, progress)
 
     def _apply_updates(self, orgs: dict[str, int]) -> None:
         ids = [ref for ref in self.updates if isinstance(ref, int)]
         people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("organization")}
         changed: list[Person] = []
+        status: dict[int, bool] = {}
         with_points = {ref for ref, _k, _v in self.add_points}
         with_sources = {ref for ref, _e in self.add_sources}
         tagged = set(
@@ -586,6 +646,7 @@ class _Loader:
             if person is None:
                 continue
             before = (
+                person.full_name,
                 person.title,
                 person.organization_id,
                 person.notes,
@@ -601,6 +662,7 @@ class _Loader:
                 elif overwrite or not getattr(person, name):
                     setattr(person, name, value)
             after = (
+                person.full_name,
                 person.title,
                 person.organization_id,
                 person.notes,
@@ -609,19 +671,34 @@ class _Loader:
                 bytes(person.photo) if person.photo else None,
             )
             added = ref in with_points or ref in with_sources or ref in with_tags
-            if before == after and not added:
-                self.report.unchanged += 1  # found again, nothing new: nothing to say
-            elif fields.get("_matched"):
-                self.report.merged += 1  # another record of someone known, now joined
-            else:
-                self.report.updated += 1
+            status[ref] = before != after or added
             if before != after:
                 changed.append(person)
+        for person in changed:
+            person.name_key = fold(person.full_name)[:200]
         Person.objects.bulk_update(
             changed,
-            ["title", "organization", "notes", "language", "photo", "photo_type"],
+            [
+                "full_name",
+                "name_key",
+                "title",
+                "organization",
+                "notes",
+                "language",
+                "photo",
+                "photo_type",
+            ],
             batch_size=BATCH,
         )
+        # One figure per record: found again with nothing new, joined to someone known, or
+        # the same source's record with something changed.
+        for ref, matched in self.outcomes:
+            if not status.get(ref):
+                self.report.unchanged += 1
+            elif matched:
+                self.report.merged += 1
+            else:
+                self.report.updated += 1
 
     def _write_tags(self) -> None:
         if not self.add_tags:
@@ -638,6 +715,14 @@ class _Loader:
             batch_size=BATCH,
             ignore_conflicts=True,
         )
+
+    def _move_meetings(self) -> None:
+        """Meetings already imported that the calendar now places or names differently."""
+        for pk, record in self.moved:
+            Interaction.objects.filter(pk=pk).update(
+                occurred_at=record.occurred_at, summary=record.summary.replace("\x00", "")[:2000]
+            )
+        self.report.interactions_updated += len(self.moved)
 
     def _write_suggestions(self) -> None:
         rows = []
@@ -689,7 +774,7 @@ class _Loader:
                         adapt(extra["occurred_at"]),
                         kind,
                         extra["direction"],
-                        str(extra["summary"] or "")[:2000],
+                        str(extra["summary"] or "").replace("\x00", "")[:2000],
                         self.source,
                         external,
                     )
@@ -723,6 +808,21 @@ class _Loader:
 
 
 _UNSEEN = object()
+EXPORT_UID = "urn:entregent:person:"  # the UID `entregent export` gives a person
+
+
+def _clean(record: ContactRecord) -> ContactRecord:
+    """The record without NUL characters, which PostgreSQL text refuses (and nobody types)."""
+    from dataclasses import fields, replace
+
+    changes = {}
+    for f in fields(record):  # type: ignore[arg-type]
+        value = getattr(record, f.name)
+        if isinstance(value, str) and "\x00" in value:
+            changes[f.name] = value.replace("\x00", "")
+        elif isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            changes[f.name] = [v.replace("\x00", "") if isinstance(v, str) else v for v in value]
+    return replace(record, **changes) if changes else record
 
 
 def _version(record: ContactRecord) -> str:

@@ -78,8 +78,8 @@ def merge_people(keep: Person, other: Person) -> Person:
         raise InvalidInput(_("Name two different people."))
     if keep.owner_id != other.owner_id:
         raise InvalidInput(_("These people belong to different accounts."))
-    if other.is_me:
-        keep, other = other, keep  # the user's own record always survives
+    if keep.is_me or other.is_me:
+        raise InvalidInput(_("You cannot be merged with a contact; merge two contacts."))
     owner_id = keep.owner_id
     taken = set(ContactPoint.objects.filter(person=keep).values_list("kind", "value"))
     for point in ContactPoint.objects.filter(person=other):
@@ -99,10 +99,11 @@ def merge_people(keep: Person, other: Person) -> Person:
             continue
         low, high = _pair(keep, mate)
         existing = Link.objects.filter(owner_id=owner_id, a=low, b=high).first()
-        if existing is not None:
-            if (link.strength or 0) > (existing.strength or 0):
-                existing.strength = link.strength
-                existing.save(update_fields=["strength", "updated_at"])
+        if existing is not None:  # keep the stronger strength, and what only the other says
+            existing.strength = max(existing.strength, link.strength)
+            existing.context = existing.context or link.context
+            existing.since = existing.since or link.since
+            existing.save(update_fields=["strength", "context", "since", "updated_at"])
             link.delete()
         else:
             link.a, link.b = low, high
@@ -135,7 +136,15 @@ def merge_people(keep: Person, other: Person) -> Person:
             source.save(update_fields=["person", "updated_at"])
     theirs = Recognition.objects.filter(person=other).first()
     if theirs is not None:
-        if Recognition.objects.filter(person=keep).exists():
+        mine = Recognition.objects.filter(person=keep).first()
+        if mine is not None:  # one record: the evidence and words of both
+            if mine.level_override is None:
+                mine.level_override = theirs.level_override
+            for name in ("evidence", "perception"):
+                ours, their = getattr(mine, name).strip(), getattr(theirs, name).strip()
+                if their and their not in ours:
+                    setattr(mine, name, "\n\n".join(t for t in (ours, their) if t))
+            mine.save()
             theirs.delete()
         else:
             theirs.person = keep
@@ -149,7 +158,31 @@ def merge_people(keep: Person, other: Person) -> Person:
     if other.notes.strip() and other.notes.strip() not in keep.notes:
         keep.notes = "\n\n".join(n for n in (keep.notes.strip(), other.notes.strip()) if n)
     keep.save()
-    MergeSuggestion.objects.filter(Q(a=other) | Q(b=other)).delete()
+    # "Kept apart" decisions about the other record now hold for the person kept.
+    for decided in MergeSuggestion.objects.filter(Q(a=other) | Q(b=other)):
+        mate = decided.b if decided.a_id == other.pk else decided.a
+        if decided.state == MergeSuggestion.State.APART and mate.pk != keep.pk:
+            low, high = _pair(keep, mate)
+            MergeSuggestion.objects.update_or_create(
+                owner_id=owner_id,
+                a=low,
+                b=high,
+                defaults={"state": MergeSuggestion.State.APART},
+                create_defaults={"state": MergeSuggestion.State.APART, "score": decided.score},
+            )
+        decided.delete()
+    # Decisions on the day's moves name people by id: carry them over.
+    for move in Move.objects.filter(person=keep):
+        prefix, _sep, rest = move.key.partition(":")
+        parts = rest.split(":")
+        if parts and parts[0] == str(other.pk):
+            parts[0] = str(keep.pk)
+            new_key = f"{prefix}:{':'.join(parts)}"
+            if Move.objects.filter(owner_id=owner_id, key=new_key).exists():
+                move.delete()
+            else:
+                move.key = new_key
+                move.save(update_fields=["key", "updated_at"])
     other.delete()
     snapshots.bump(owner_id)
     return keep
