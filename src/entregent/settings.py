@@ -217,8 +217,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Behind HTTPS (a reverse proxy terminating TLS), cookies must never travel in clear.
 HTTPS = env_bool("ENTREGENT_HTTPS", False)

@@ -1,16 +1,20 @@
-"""URL routes. Until the web screens land, the admin is the web interface, so "/" leads there."""
+"""URL routes: the web screens, the admin for every record, the calendar feed."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from entregent.web import feeds
+from entregent.web import feeds, views
 
 admin.site.site_header = "entregent"
 admin.site.site_title = "entregent"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", views.today, name="today"),
+    path("moves/<str:action>/", views.decide, name="decide"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("feed/<str:token>.ics", feeds.calendar_feed, name="calendar-feed"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from entregent.engine import circles
 from entregent.engine.measures import Measures, measure
-from entregent.network.explain import capacity_of
+from entregent.network.explain import NetworkView, capacity_of, network_view
 from entregent.network.models import Person, Task
 from entregent.network.snapshots import load_network
 
@@ -120,6 +120,26 @@ def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> He
     ]
     current = _point(measure(snap, now, capacity=capacity), now, created, loops)
     return Health(current, trend, _notes(current))
+
+
+def now_point(owner: AbstractBaseUser, now: dt.datetime, view: NetworkView | None = None) -> Point:
+    """Health at `now` only (the strip of the home page), from the day's shared measures."""
+    view = view or network_view(owner, now)
+    created = np.array(
+        [
+            c.timestamp()
+            for c in Person.objects.filter(owner=owner, is_me=False).values_list(
+                "created_at", flat=True
+            )
+        ],
+        dtype=np.float64,
+    )
+    loops = list(
+        Task.objects.filter(owner=owner, kind__in=LOOP_KINDS, done_at=None).values_list(
+            "created_at", "done_at", "due"
+        )
+    )
+    return _point(view.measures, now, created, loops)
 
 
 def _notes(p: Point) -> list[str]:

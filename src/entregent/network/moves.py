@@ -100,6 +100,11 @@ class DayMove:
     why: list[str] = field(default_factory=list)
     say: str = ""
 
+    @property
+    def kind_label(self) -> str:
+        """The kind of move in the active language ("give first", "close a loop"…)."""
+        return str(KIND_LABELS[self.kind])
+
     def candidate(self) -> engine.Candidate:
         return engine.Candidate(
             self.key, self.kind, self.person.pk if self.person else None, self.value, self.minutes
@@ -643,7 +648,9 @@ def candidates(owner: User, now: dt.datetime, view: NetworkView | None = None) -
     return Today(found, 0, len(found), ops.notice)
 
 
-def today(owner: User, now: dt.datetime, minutes: int | None = None) -> Today:
+def today(
+    owner: User, now: dt.datetime, minutes: int | None = None, view: NetworkView | None = None
+) -> Today:
     """The day's moves within `minutes` (the user's daily minutes by default).
 
     Candidates a decision keeps out (snoozed, dismissed, done recently) are dropped first;
@@ -652,7 +659,7 @@ def today(owner: User, now: dt.datetime, minutes: int | None = None) -> Today:
     budget = minutes if minutes is not None else daily_minutes(owner)
     if budget < 1:
         raise InvalidInput(_("Give at least one minute."))
-    found = candidates(owner, now)
+    found = candidates(owner, now, view)
     pool = _not_held(owner, found.moves, now)
     by_key = {c.key: c for c in pool}
     chosen = engine.select([c.candidate() for c in pool], budget)

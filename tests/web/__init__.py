@@ -1,0 +1,1 @@
+"""Tests of the web screens, one module per screen."""
