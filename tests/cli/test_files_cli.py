@@ -167,3 +167,16 @@ def test_it_reads_what_it_can_of_a_50_mb_file(cli, owner, tmp_path) -> None:
     junk.write_bytes(os.urandom(50_000_000))
     refused = cli("import", str(junk))
     assert refused.exit_code == 2 and "not a format entregent reads" in refused.output
+
+
+def test_it_says_how_to_upgrade_an_old_database(cli, monkeypatch) -> None:
+    from django.db import OperationalError
+
+    from entregent.network import moves
+
+    def old(*args, **kwargs):
+        raise OperationalError("no such column: network_person.photo")
+
+    monkeypatch.setattr(moves, "today", old)
+    result = cli("today")
+    assert result.exit_code == 2 and "run “entregent init”" in result.output

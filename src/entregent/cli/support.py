@@ -125,9 +125,13 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("ENTREGENT_DEBUG") == "True":
                 raise
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "no such table" in first or "does not exist" in first:
+            if any(sign in first for sign in ("no such table", "no such column", "does not exist")):
                 err_console.print(
-                    "entregent: " + _("The database is not set up; run “entregent init”."),
+                    "entregent: "
+                    + _(
+                        "The database is not set up, or is from an older version; run "
+                        "“entregent init” (safe to run again)."
+                    ),
                     markup=False,
                 )
                 raise typer.Exit(2) from None
