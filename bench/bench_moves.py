@@ -70,7 +70,8 @@ def generate(username: str, people: int, events: int, seed: int = 3) -> object:
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany(
             "INSERT INTO network_person (owner_id, created_at, updated_at, full_name, name_key, "
-            "is_me, title, language, notes) VALUES (%s, %s, %s, %s, %s, 0, '', %s, '')",
+            "is_me, title, language, notes, photo_type) "
+            "VALUES (%s, %s, %s, %s, %s, 0, '', %s, '', '')",
             [
                 (user.pk, created, created, f"Person {k}", f"person {k}", "fr" if k % 3 else "en")
                 for k in range(people)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,27 @@ def test_it_benchmarks_paths_against_networkx() -> None:
     )
     assert "DIFFERENT" not in result.stdout  # both find the same best chain
     assert result.stdout.count(", same)") == 2 and "ratio:" in result.stdout
+
+
+def _run(script: str, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_it_benchmarks_the_days_moves_on_a_small_network() -> None:
+    out = _run("bench_moves.py", "--sizes", "200:4000,400:8000", "--repeat", "1")
+    assert "query count constant across sizes: yes" in out
+
+
+def test_it_benchmarks_imports_on_small_files() -> None:
+    out = _run("bench_import.py", "--messages", "600", "--cards", "200", "--correspondents", "50")
+    assert "600 interactions" in out and "200 people in" in out
+    assert "600 already there, 0 new" in out
