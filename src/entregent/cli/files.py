@@ -14,7 +14,15 @@ from django.utils.translation import ngettext
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from entregent.cli.commands import JsonOpt, _epilog, app
-from entregent.cli.support import acting_user, console, err_console, guarded, print_json, success
+from entregent.cli.support import (
+    acting_user,
+    console,
+    err_console,
+    guarded,
+    print_json,
+    success,
+    write_output,
+)
 from entregent.io import backup as backups
 from entregent.io import export as exports
 from entregent.io.importing import FORMATS, import_paths
@@ -158,17 +166,7 @@ OutputOpt = Annotated[
 
 
 def _write(data: bytes, output: Path | None, what: str) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot write %(path)s: %(why)s") % {"path": output, "why": exc.strerror}
-        ) from None
-    success(_("%(what)s written to %(path)s.") % {"what": what, "path": output})
+    write_output(data, output, _("%(what)s written to %(path)s.") % {"what": what, "path": output})
 
 
 @app.command(

@@ -12,12 +12,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from entregent.cli.commands import AtOpt, JsonOpt, NoteOpt, _epilog, app
-from entregent.cli.support import acting_user, console, guarded, parse_when, print_json, success
+from entregent.cli.support import (
+    acting_user,
+    console,
+    guarded,
+    parse_when,
+    print_json,
+    success,
+    write_output,
+)
 from entregent.network import digest as digests
 from entregent.network import feed as feeds
 from entregent.network import health as healths
 from entregent.network import moves, services
-from entregent.network.errors import InvalidInput
 from entregent.network.explain import capacity_of
 from entregent.network.models import Preferences
 
@@ -268,16 +275,7 @@ def feed(
         if output is None:
             return
     data = feeds.calendar(user, parse_when(at, future=True) or timezone.now())
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot write %(path)s: %(why)s") % {"path": output, "why": exc.strerror}
-        ) from None
-    success(_("Calendar written to %(path)s.") % {"path": output})
+    write_output(data, output, _("Calendar written to %(path)s.") % {"path": output})
 
 
 @app.command(

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -152,3 +153,18 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def write_output(data: bytes, output: Path | None, done: str) -> None:
+    """Write bytes to a file (saying `done`), or to standard output when no file is given."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(
+            _("Cannot write %(path)s: %(why)s") % {"path": output, "why": exc.strerror}
+        ) from None
+    success(done)

@@ -645,15 +645,7 @@ class _Loader:
             person = people.get(ref)
             if person is None:
                 continue
-            before = (
-                person.full_name,
-                person.title,
-                person.organization_id,
-                person.notes,
-                person.language,
-                person.photo_type,
-                bytes(person.photo) if person.photo else None,
-            )
+            before = _fields_of(person)
             for name, (value, overwrite) in fields.get("_wanted", {}).items():  # type: ignore[union-attr]
                 if name == "organization":
                     org_id = orgs.get(fold(value))
@@ -661,15 +653,7 @@ class _Loader:
                         person.organization_id = org_id
                 elif overwrite or not getattr(person, name):
                     setattr(person, name, value)
-            after = (
-                person.full_name,
-                person.title,
-                person.organization_id,
-                person.notes,
-                person.language,
-                person.photo_type,
-                bytes(person.photo) if person.photo else None,
-            )
+            after = _fields_of(person)
             added = ref in with_points or ref in with_sources or ref in with_tags
             status[ref] = before != after or added
             if before != after:
@@ -862,6 +846,19 @@ def _insert(cursor: object, table: str, columns: str, rows: list[tuple]) -> None
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
     for start in range(0, len(rows), BATCH):
         cursor.executemany(sql, rows[start : start + BATCH])  # type: ignore[attr-defined]
+
+
+def _fields_of(person: Person) -> tuple:
+    """What an import may change on a person, to tell whether it did."""
+    return (
+        person.full_name,
+        person.title,
+        person.organization_id,
+        person.notes,
+        person.language,
+        person.photo_type,
+        bytes(person.photo) if person.photo else None,
+    )
 
 
 def _pk(ref: Ref) -> int:

@@ -96,10 +96,8 @@ def _point(m: Measures, at: dt.datetime, created: np.ndarray, loops: list[tuple]
     )
 
 
-def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> Health:
-    """Health now and at the last `months` month ends (each measured from the history then)."""
-    snap = load_network(owner).snapshot
-    capacity = capacity_of(owner)
+def _history(owner: AbstractBaseUser, *, open_only: bool = False) -> tuple[np.ndarray, list]:
+    """When each contact was added (seconds), and the gratitude loops (opened, closed, due)."""
     created = np.array(
         [
             c.timestamp()
@@ -109,11 +107,17 @@ def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> He
         ],
         dtype=np.float64,
     )
-    loops = list(
-        Task.objects.filter(owner=owner, kind__in=LOOP_KINDS).values_list(
-            "created_at", "done_at", "due"
-        )
-    )
+    tasks = Task.objects.filter(owner=owner, kind__in=LOOP_KINDS)
+    if open_only:
+        tasks = tasks.filter(done_at=None)
+    return created, list(tasks.values_list("created_at", "done_at", "due"))
+
+
+def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> Health:
+    """Health now and at the last `months` month ends (each measured from the history then)."""
+    snap = load_network(owner).snapshot
+    capacity = capacity_of(owner)
+    created, loops = _history(owner)
     trend = [
         _point(measure(snap, at, capacity=capacity), at, created, loops)
         for at in month_ends(now, months)
@@ -125,20 +129,7 @@ def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> He
 def now_point(owner: AbstractBaseUser, now: dt.datetime, view: NetworkView | None = None) -> Point:
     """Health at `now` only (the strip of the home page), from the day's shared measures."""
     view = view or network_view(owner, now)
-    created = np.array(
-        [
-            c.timestamp()
-            for c in Person.objects.filter(owner=owner, is_me=False).values_list(
-                "created_at", flat=True
-            )
-        ],
-        dtype=np.float64,
-    )
-    loops = list(
-        Task.objects.filter(owner=owner, kind__in=LOOP_KINDS, done_at=None).values_list(
-            "created_at", "done_at", "due"
-        )
-    )
+    created, loops = _history(owner, open_only=True)
     return _point(view.measures, now, created, loops)
 
 
