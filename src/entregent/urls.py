@@ -12,6 +12,8 @@ admin.site.site_title = "entregent"
 urlpatterns = [
     path("", views.today, name="today"),
     path("moves/<str:action>/", views.decide, name="decide"),
+    path("people/", views.people, name="people"),
+    path("people/tag/", views.tag_people, name="tag-people"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,17 +6,23 @@ of the same template.
 
 from __future__ import annotations
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from entregent.network import health, moves
+from entregent.engine.text import fold
+from entregent.network import health, moves, queries, services
 from entregent.network.errors import InvalidInput, NotFound
-from entregent.network.explain import network_view
-from entregent.network.models import Task
+from entregent.network.explain import circle_label, network_view
+from entregent.network.models import Person, Tag, Task
 
 DECISIONS = {"done": "done", "snooze": "snoozed", "dismiss": "dismissed"}
 
@@ -67,3 +73,106 @@ def decide(request: HttpRequest, action: str) -> HttpResponse:
         return render(request, "web/_decided.html", {"said": said, "state": state, "key": key})
     messages.success(request, said)
     return redirect("today")
+
+
+PAGE_SIZE = 50
+SORTS = ("strength", "last", "name")
+CIRCLE_CHOICES = ("5", "15", "50", "150", "500", "out")
+
+
+def _people_filters(request: HttpRequest) -> dict[str, str]:
+    get = request.GET
+    return {
+        "q": get.get("q", "").strip(),
+        "circle": get.get("circle", "") if get.get("circle", "") in CIRCLE_CHOICES else "",
+        "tag": get.get("tag", "").strip().lower(),
+        "org": get.get("org", "").strip(),
+        "drifting": "1" if get.get("drifting") == "1" else "",
+        "recognition": get.get("recognition", "")
+        if get.get("recognition", "") in ("0", "1", "2", "3")
+        else "",
+        "sort": get.get("sort", "") if get.get("sort", "") in SORTS else "strength",
+    }
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """Everyone, searchable (case and accents aside), filtered by circle, tag, organisation,
+    drift and recognition, sorted by strength, last contact or name, fifty to a page.
+
+    The number of queries does not grow with the number of people: the measures come from the
+    stored arrays, the page's people from one query and their tags from one more.
+    """
+    filters = _people_filters(request)
+    m = network_view(request.user, timezone.now()).measures
+    rows = queries.people_list(request.user, tag=filters["tag"], organization=filters["org"])
+    if filters["q"]:
+        rows = rows.filter(name_key__contains=fold(filters["q"]))
+    keep = np.ones(len(m.ids), dtype=bool)
+    if filters["circle"]:
+        wanted = CIRCLE_CHOICES.index(filters["circle"])
+        keep &= m.circle == wanted
+    if filters["drifting"]:
+        keep &= m.drifting
+    if filters["recognition"]:
+        keep &= m.recognition.level == int(filters["recognition"])
+    if not keep.all():
+        rows = rows.filter(pk__in=[int(i) for i in m.ids[keep]])
+    if filters["sort"] == "strength":
+        ids = list(rows.values_list("pk", flat=True))
+        position = {int(pid): k for k, pid in enumerate(m.ids)}
+        ids.sort(
+            key=lambda pid: (-float(m.strength[position[pid]]) if pid in position else 0.0, pid)
+        )
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        found = {p.pk: p for p in rows.filter(pk__in=list(page.object_list))}
+        items = [found[pid] for pid in page.object_list if pid in found]
+    else:
+        order = ("-last_contact", "full_name", "pk") if filters["sort"] == "last" else ()
+        page = Paginator(rows.order_by(*order) if order else rows, PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        items = list(page.object_list)
+    position = {int(pid): k for k, pid in enumerate(m.ids)}
+    for person in items:
+        i = position.get(person.pk)
+        person.circle_label = circle_label(int(m.circle[i])) if i is not None else ""
+        person.strength_value = round(float(m.strength[i]), 1) if i is not None else 0.0
+        person.is_drifting = bool(m.drifting[i]) if i is not None else False
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/people.html",
+        {
+            "page": page,
+            "items": items,
+            "filters": filters,
+            "circles": CIRCLE_CHOICES,
+            "tags": Tag.objects.filter(owner=request.user).order_by("name"),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tag_people(request: HttpRequest) -> HttpResponse:
+    """Add one tag to every person ticked on the list."""
+    name = request.POST.get("tag", "").strip()
+    ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
+    chosen = list(Person.objects.filter(owner=request.user, pk__in=ids))
+    if not name or not chosen:
+        messages.error(request, _("Tick at least one person and give a tag."))
+    else:
+        with transaction.atomic():
+            for person in chosen:
+                services.tag_person(person, [name])
+        messages.success(
+            request,
+            ngettext(
+                "Tagged %(n)d person “%(tag)s”.", "Tagged %(n)d people “%(tag)s”.", len(chosen)
+            )
+            % {"n": len(chosen), "tag": name.lower()},
+        )
+    return redirect(request.POST.get("next") or "people")
