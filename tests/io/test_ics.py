@@ -714,3 +714,20 @@ def test_it_gives_up_quickly_on_a_rule_that_matches_no_date() -> None:
     assert time.perf_counter() - start < 10
     assert any("repeat rule" in notice for notice in parsed.notices)
     assert [r.occurred_at.date().isoformat() for r in parsed.interactions] == ["2024-01-01"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=DAILY;INTERVAL=0",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=53;BYMONTH=1;BYYEARDAY=200",
+        "RRULE:FREQ=MONTHLY;BYSETPOS=40;BYDAY=MO",
+    ],
+)
+def test_it_never_hangs_on_an_odd_repeat_rule(rule: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    parsed = parse_ics(calendar(meeting("DTSTART:20240101T090000Z", rule)), now=NOW)
+    assert time.perf_counter() - start < 10
+    assert parsed.interactions  # the first date at least

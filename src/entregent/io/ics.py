@@ -772,9 +772,15 @@ def _expand(
     frame = series.zone or default
     dates = rruleset()
     dates.rdate(series.wall)
+    highest = now.astimezone(frame).replace(tzinfo=None) + dt.timedelta(days=1)
     for text in event.rules:
         try:
-            dates.rrule(_rule(text, series, frame))
+            rule = _rule(text, series, frame)
+            if _plain(text):
+                dates.rrule(rule)
+            else:  # a rule dateutil might walk for ever: expanded where it can be stopped
+                for wall in _walls_apart(rule, highest):
+                    dates.rdate(wall)
         except Exception:  # dateutil raises many kinds of errors on odd rules
             parsed.notices.append(
                 _("The repeat rule of %(ref)s could not be read: only its first date was read.")
@@ -784,7 +790,6 @@ def _expand(
         dates.rdate(extra.wall_in(series, frame))
     excluded = {moment.wall_in(series, frame) for moment in exclusions}
     lowest = start.astimezone(frame).replace(tzinfo=None) - dt.timedelta(days=1)
-    highest = now.astimezone(frame).replace(tzinfo=None) + dt.timedelta(days=1)
     occurrences = []
     for step, wall in enumerate(dates):
         if step >= MAX_STEPS or wall > highest:
@@ -819,48 +824,73 @@ def _rule(text: str, series: _Moment, frame: dt.tzinfo) -> rrule:
         elif not isinstance(end, dt.datetime):
             end = dt.datetime.combine(end, _END_OF_DAY)
         rule = rule.replace(until=end)
-    if _RISKY.search(upper) and not _feasible(rule):
-        raise ValueError(text)
     return rule
 
 
-# Parts that can make a rule match no date at all, or only rarely: dateutil then walks period
-# after period, without yielding, until the year 9999 (minutes, on a daily rule).
-_RISKY = re.compile(
-    r"BYSETPOS|BYYEARDAY|BYWEEKNO|BYMONTHDAY|BYHOUR|BYMINUTE|BYSECOND|BYDAY=[^;]*\d"
-)
-PROBE_SECONDS = 2.0
+_PLAIN_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", "BYMONTH"}
+_PLAIN_DAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+EXPAND_SECONDS = 2.0
 
 
-def _first_date(rule: rrule, conn: Any) -> None:
-    """In a child process: does the rule give any date at all?"""
+def _plain(text: str) -> bool:
+    """True for the rules calendars write every day (every n days, weeks, months or years,
+    on some weekdays or months): they always give a date soon, so dateutil can run them here.
+    Anything else may match no date for centuries, and dateutil would walk there silently."""
+    parts = dict(p.partition("=")[::2] for p in text.upper().strip(";").split(";") if p)
+    if not set(parts) <= _PLAIN_PARTS:
+        return False
+    if parts.get("FREQ") not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        return False
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 1 <= int(interval) <= 1000:
+        return False
+    if "BYDAY" in parts and not set(parts["BYDAY"].split(",")) <= _PLAIN_DAYS:
+        return False
+    months = parts.get("BYMONTH", "1").split(",")
+    return all(m.isdigit() and 1 <= int(m) <= 12 for m in months)
+
+
+def _walls_child(rule: rrule, highest: dt.datetime, conn: Any) -> None:
+    """In a child process: the rule's dates up to `highest`, capped."""
     try:
-        conn.send(next(iter(rule), None) is not None)
+        walls = []
+        for step, wall in enumerate(rule):
+            if step >= MAX_STEPS or wall > highest:
+                break
+            walls.append(wall)
+        conn.send(walls)
     except Exception:
-        conn.send(False)
+        conn.send(None)
 
 
-def _feasible(rule: rrule) -> bool:
-    """Whether a risky rule gives a first date within PROBE_SECONDS, found in a child process
-    that can be stopped (a loop inside dateutil cannot). Where processes cannot be forked, the
-    rule is trusted."""
+def _walls_apart(rule: rrule, highest: dt.datetime) -> list[dt.datetime]:
+    """The dates of an unusual rule, computed in a child process stopped after
+    EXPAND_SECONDS (a loop inside dateutil cannot be interrupted otherwise); raises ValueError
+    when it takes longer or fails. Where processes cannot be forked, it runs here."""
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
-        return True
+        out: list[dt.datetime] = []
+        for step, wall in enumerate(rule):
+            if step >= MAX_STEPS or wall > highest:
+                break
+            out.append(wall)
+        return out
     receiver, sender = context.Pipe(duplex=False)
-    probe = context.Process(target=_first_date, args=(rule, sender), daemon=True)
-    probe.start()
+    child = context.Process(target=_walls_child, args=(rule, highest, sender), daemon=True)
+    child.start()
     sender.close()
     try:
-        answer = bool(receiver.poll(PROBE_SECONDS) and receiver.recv())
+        walls = receiver.recv() if receiver.poll(EXPAND_SECONDS) else None
     except (EOFError, OSError):
-        answer = False
-    if probe.is_alive():
-        probe.kill()
-    probe.join()
+        walls = None
+    if child.is_alive():
+        child.kill()
+    child.join()
     receiver.close()
-    return answer
+    if walls is None:
+        raise ValueError("the repeat rule gives no date in reasonable time")
+    return walls
 
 
 def _possible(rule: str) -> bool:
