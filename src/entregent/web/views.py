@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -128,7 +129,12 @@ def people(request: HttpRequest) -> HttpResponse:
         found = {p.pk: p for p in rows.filter(pk__in=list(page.object_list))}
         items = [found[pid] for pid in page.object_list if pid in found]
     else:
-        order = ("-last_contact", "full_name", "pk") if filters["sort"] == "last" else ()
+        # Never in touch goes last on every database (PostgreSQL sorts NULL first otherwise).
+        order = (
+            (F("last_contact").desc(nulls_last=True), "full_name", "pk")
+            if filters["sort"] == "last"
+            else ()
+        )
         page = Paginator(rows.order_by(*order) if order else rows, PAGE_SIZE).get_page(
             request.GET.get("page")
         )
