@@ -11,7 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
 
+from entregent.engine.text import fold
 from entregent.network import snapshots
 from entregent.network.errors import InvalidInput
 from entregent.network.models import (
@@ -198,10 +200,6 @@ def scan_duplicates(owner: User) -> int:
 
     Names are compared only within blocks that share a word, so the scan stays near-linear.
     """
-    from rapidfuzz import fuzz
-
-    from entregent.engine.text import fold
-
     people = list(
         Person.objects.filter(owner=owner, is_me=False).values_list(
             "pk", "name_key", "organization_id"

@@ -22,7 +22,8 @@ from entregent.engine.snapshot import to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import NetworkView, duration, network_view
-from entregent.network.models import Goal, Link, Need, Offer, Person, Rung, Status
+from entregent.network.models import Goal, Need, Offer, Person, Rung, Status
+from entregent.network.queries import PAIR_BASE
 
 # Below these, a pair is not shown. On the evaluation set (bench/data) a cosine of 0.33 keeps
 # 77 % of the right pairs (the issue's own "location pour ses vacances" ↔ "holiday rental"
@@ -39,7 +40,6 @@ BONUS_DRIFTING = 0.5
 BONUS_OWING = 0.4
 BONUS_THEY_INITIATE = 0.3
 BONUS_FRESH = 0.5
-_PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
 _BLOCK = 512  # needs scored together: bounded memory whatever the number of needs
 _BROKER_CANDIDATES = 20  # best offers checked, in order, for one not already linked
 
@@ -99,6 +99,11 @@ def _matcher(owner: AbstractBaseUser) -> tuple[matching.Encoder | None, str | No
     return encoder, error
 
 
+def _stored(item: Need | Offer) -> np.ndarray:
+    """The float32 vector kept with a need or an offer."""
+    return np.frombuffer(bytes(item.vector), dtype=np.float32)
+
+
 def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.ndarray:
     """Stored vectors, embedding in memory any row that has none (written by another process
     since indexing, for instance)."""
@@ -106,7 +111,7 @@ def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.n
     missing = []
     for k, item in enumerate(items):
         if item.vector:
-            out[k] = np.frombuffer(bytes(item.vector), dtype=np.float32)
+            out[k] = _stored(item)
         else:
             missing.append(k)
     if missing:
@@ -277,7 +282,7 @@ def stored_scores(
         out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
         for k, item in enumerate(items):
             if item.vector and item.vector_key == matching.vector_key(item.text):
-                out[k] = np.frombuffer(bytes(item.vector), dtype=np.float32)
+                out[k] = _stored(item)
         return out
 
     return "semantic", rows(needs) @ rows(offers).T
@@ -322,7 +327,9 @@ def find(
     mine = np.flatnonzero([o.person.is_me for o in offers])
     others = np.flatnonzero([not o.person.is_me for o in offers])
     owners = np.array([o.person_id for o in offers], dtype=np.int64)
-    linked = {a * _PAIR_BASE + b for a, b in Link.objects.filter(owner=owner).values_list("a", "b")}
+    view = view or network_view(owner, now)
+    # Who already knows whom: the declared links, read with the network arrays.
+    linked = set((view.links[:, 0] * PAIR_BASE + view.links[:, 1]).tolist())
     threshold = THRESHOLD[method]
     kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
     for start in range(0, len(needs), _BLOCK):
@@ -345,11 +352,10 @@ def find(
                         break
                     other = int(owners[j])
                     low, high = min(other, person), max(other, person)
-                    if other != person and low * _PAIR_BASE + high not in linked:
+                    if other != person and low * PAIR_BASE + high not in linked:
                         kept.append(("broker", i, int(j), float(row[j])))
                         break
     t = to_days(now)
-    view = view or network_view(owner, now)
     goals = _leads_to_goals(owner, {needs[i].person_id for _k, i, _j, _m in kept}, view)
     found: dict[str, list[Opportunity]] = {"give": [], "broker": []}
     for kind, i, j, match in kept:

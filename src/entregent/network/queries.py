@@ -278,6 +278,7 @@ class Network:
 
 
 MEETING_SIZES = (2, 8)  # groups this size say their members know each other
+PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
 
 
 def observed_links(person: np.ndarray, interaction: np.ndarray) -> np.ndarray:
@@ -302,9 +303,6 @@ def observed_links(person: np.ndarray, interaction: np.ndarray) -> np.ndarray:
     pairs, counts = np.unique(np.concatenate(keys), return_counts=True)
     strength = np.where(counts == 1, 2, np.where(counts <= 3, 3, 4))
     return np.stack([pairs // PAIR_BASE, pairs % PAIR_BASE, strength], axis=1).astype(np.int64)
-
-
-PAIR_BASE = 1 << 31  # person ids stay below this; a pair (a, b) is a · base + b
 
 
 def build_snapshot(owner: User) -> Snapshot:

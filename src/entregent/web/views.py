@@ -119,9 +119,9 @@ def people(request: HttpRequest) -> HttpResponse:
         keep &= m.recognition.level == int(filters["recognition"])
     if not keep.all():
         rows = rows.filter(pk__in=[int(i) for i in m.ids[keep]])
+    position = {int(pid): k for k, pid in enumerate(m.ids)}
     if filters["sort"] == "strength":
         ids = list(rows.values_list("pk", flat=True))
-        position = {int(pid): k for k, pid in enumerate(m.ids)}
         ids.sort(
             key=lambda pid: (-float(m.strength[position[pid]]) if pid in position else 0.0, pid)
         )
@@ -139,7 +139,6 @@ def people(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         items = list(page.object_list)
-    position = {int(pid): k for k, pid in enumerate(m.ids)}
     for person in items:
         i = position.get(person.pk)
         person.circle_label = circle_label(int(m.circle[i])) if i is not None else ""
