@@ -98,3 +98,24 @@ def test_it_gains_strength_when_a_lone_contact_is_more_recent(day, shift, kind) 
         strength.strength(newer, 365.0, half_life=30.0)[0][0]
         >= strength.strength(older, 365.0, half_life=30.0)[0][0]
     )
+
+
+def test_it_retraces_one_relationships_strength_over_time() -> None:
+    snap = snapshot(
+        3,
+        [(0, 10.2, "call", "me"), (1, 11.5, "meeting", "them"), (1, 11.9, "email", "me")]
+        + [(1, 40.5 + k, "call", "mutual") for k in range(5)]
+        + [(2, 20.5, "email", "me")],
+        closeness=np.array([0, 0, 4], dtype=np.int8),
+    )
+    at = np.array([5.0, 11.7, 30.0, 45.0, 90.0])
+    for i in range(3):
+        observed, effective = strength.strength_history(snap, i, at, 30.0)
+        expected = [strength.strength(snap, t, half_life=30.0) for t in at]
+        assert np.allclose(observed, [e[0][i] for e in expected])
+        assert np.allclose(effective, [e[1][i] for e in expected])
+    observed, _effective = strength.strength_history(snap, 1, at, 30.0)
+    assert observed[0] == 0.0  # before any contact
+    assert math.isclose(observed[1], 3 * 2 ** (-0.2 / 30))  # the day's meeting, the email later
+    _observed, floor = strength.strength_history(snap, 2, at[:2], 30.0)  # declared monthly
+    assert np.allclose(floor, 2.0 / (1 - 2 ** (-30 / 30)))

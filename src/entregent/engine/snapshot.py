@@ -8,6 +8,7 @@ epoch, so the engine never handles time zones or datetimes beyond `to_days`.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,3 +92,39 @@ class Snapshot:
     def n(self) -> int:
         """Number of relationships."""
         return len(self.ids)
+
+
+# Results computed once per snapshot object, by snapshot id (dropped when the snapshot goes).
+_SETTLED: dict[int, dict[str, object]] = {}
+
+
+def settled(snap: Snapshot, now: float) -> dict[str, object] | None:
+    """A memo for results that no longer depend on `now`, or None when they still do.
+
+    Measures look only at records dated at or before `now`; once `now` is past every dated
+    record (the usual case: the stored arrays hold the past), such a result is the same for any
+    later `now`, so the pages of a day share it instead of recomputing it on every request.
+    Snapshots are never changed after they are built, which is what makes this safe.
+    """
+    memo = _SETTLED.get(id(snap))
+    if memo is None:
+        latest = max(
+            (
+                float(a.max())
+                for a in (snap.ev_time, snap.fx_time, snap.intro_time, snap.told_time)
+                if a is not None and a.size
+            ),
+            default=-np.inf,
+        )
+        memo = {"latest": latest}
+        _SETTLED[id(snap)] = memo
+        weakref.finalize(snap, _SETTLED.pop, id(snap), None)
+    return memo if now >= memo["latest"] else None
+
+
+def frozen(result: object) -> object:
+    """Make a memoised dataclass of arrays read-only, so no caller can change it for the next."""
+    for value in vars(result).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return result

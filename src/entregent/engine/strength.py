@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
-from entregent.engine.snapshot import Snapshot
+from entregent.engine.snapshot import Snapshot, frozen, settled
 
 # Weight of each kind, in the order of snapshot.KINDS: meeting, call, email, message, social, other.
 KIND_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.0, 0.5, 1.0])
@@ -53,6 +53,15 @@ def active_days(snap: Snapshot, now: float) -> ActiveDays:
        that order (the database layer delivers it sorted).
     3. Keep one row per key, with the largest kind weight of that day (np.maximum.reduceat).
     """
+    memo = settled(snap, now)
+    if memo is not None:
+        if "active_days" not in memo:
+            memo["active_days"] = frozen(_active_days(snap, np.inf))
+        return memo["active_days"]  # type: ignore[return-value]
+    return _active_days(snap, now)
+
+
+def _active_days(snap: Snapshot, now: float) -> ActiveDays:
     mask = snap.ev_time <= now
     rel = snap.ev_rel[mask]
     if rel.size == 0:
@@ -206,3 +215,33 @@ def strength(
     observed = decayed_sum(days, now, fit.half_life)
     effective = np.maximum(observed, declared_floor(snap.closeness, fit.half_life))
     return observed, effective, fit
+
+
+def strength_history(
+    snap: Snapshot, i: int, at: np.ndarray, half_life: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Observed and effective strength of relationship i at each moment of `at` (days), as
+    `strength` would give them then: the points of a history picture such as the person page's
+    sparkline.
+
+    1. Keep relationship i's events only (one vectorised comparison over the events, about a
+       millisecond at a million; everything after works on this one relationship).
+    2. At each moment t, collapse them to active days up to t (`active_days`) and sum their
+       decayed weights (`decayed_sum`), so each point equals the network-wide measure at t.
+    3. The effective strength raises each point to the declared closeness floor.
+    """
+    mine = snap.ev_rel == i
+    one = Snapshot(
+        ids=snap.ids[i : i + 1],
+        ev_rel=np.zeros(int(mine.sum()), dtype=np.int64),
+        ev_time=snap.ev_time[mine],
+        ev_kind=snap.ev_kind[mine],
+        ev_dir=snap.ev_dir[mine],
+        closeness=snap.closeness[i : i + 1],
+    )
+    floor = float(declared_floor(one.closeness, half_life)[0])
+    observed = np.array(
+        [decayed_sum(active_days(one, float(t)), float(t), half_life)[0] for t in at],
+        dtype=np.float64,
+    )
+    return observed, np.maximum(observed, floor)

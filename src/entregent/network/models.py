@@ -791,6 +791,9 @@ class SnapshotCache(models.Model):
     built_revision = models.BigIntegerField(_("built at revision"), null=True, blank=True)
     data = models.BinaryField(_("arrays"), null=True, blank=True)
     fits = models.JSONField(_("fitted parameters"), default=dict, blank=True)
+    # A random mark of each stored blob: a process that decoded it may reuse it while it holds
+    # (ids and revisions can repeat after a delete; this mark does not).
+    token = models.CharField(_("mark"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("snapshot cache")

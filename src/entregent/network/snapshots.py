@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import secrets
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -70,23 +71,50 @@ def _decode(data: bytes) -> Network | None:
         return None  # an unreadable blob is rebuilt, never trusted
 
 
+# The last arrays each process decoded, by owner: (stored blob's token, network). A page then reads one
+# small row (the revision and the day's fits) instead of the whole blob, and the engine's
+# per-snapshot memo (engine.snapshot.settled) lives on between the requests of a revision.
+_DECODED: dict[int, tuple[str, Network]] = {}
+KEEP_DECODED = 4  # owners kept decoded per process
+
+
 def load_network(owner: AbstractBaseUser) -> Network:
     """The owner's network arrays: the stored ones when current, else rebuilt and stored."""
+    head = (
+        SnapshotCache.objects.filter(owner=owner)
+        .values_list("revision", "built_revision", "token", "fits")
+        .first()
+    )
+    kept = _DECODED.get(owner.pk)
+    if head is not None and kept is not None and head[0] == head[1] and head[2] == kept[0]:
+        return dataclasses.replace(kept[1], fits=head[3] or {})
     row, _created = SnapshotCache.objects.get_or_create(owner=owner)
     if row.data is not None and row.built_revision == row.revision:
         net = _decode(row.data)
         if net is not None:
             net.revision, net.fits = row.revision, row.fits or {}
+            _keep(owner.pk, row.token, net)
             return net
     revision = row.revision
     net = build_network(owner)
     # Stored only if no write came in meanwhile; otherwise the next reader rebuilds.
+    token = secrets.token_hex(16)
     stored = SnapshotCache.objects.filter(pk=row.pk, revision=revision).update(
-        built_revision=revision, data=_encode(net), fits={}
+        built_revision=revision, data=_encode(net), fits={}, token=token
     )
     if stored:
         net.revision = revision
+        _keep(owner.pk, token, net)
     return net
+
+
+def _keep(owner_id: int, token: str, net: Network) -> None:
+    """Remember the decoded arrays of a stored blob for this process's next request."""
+    if not token:
+        return  # stored before blobs were marked: decoded each time until rebuilt
+    if owner_id not in _DECODED and len(_DECODED) >= KEEP_DECODED:
+        _DECODED.pop(next(iter(_DECODED)), None)
+    _DECODED[owner_id] = (token, net)
 
 
 def fits_of(net: Network, day: str) -> tuple[HalfLifeFit, MBGParams] | None:
