@@ -68,6 +68,16 @@ def test_it_skips_a_pair_once_they_know_each_other(owner, me) -> None:
     assert opportunities.find(owner, NOW).broker == []
 
 
+def test_it_keeps_to_one_persons_needs_when_asked(owner, me, monkeypatch) -> None:
+    monkeypatch.setattr(matching, "load_encoder", lambda: (None, "RuntimeError: no model"))
+    zoe, paul = services.add_person(owner, "Zoé"), services.add_person(owner, "Paul")
+    for person in (zoe, paul):
+        services.add_need(person, "Cherche un expert-comptable pour indépendants")
+    services.add_offer(me, "Je connais un expert-comptable pour indépendants")
+    assert {o.person for o in opportunities.find(owner, NOW).give} == {zoe, paul}
+    assert [o.person for o in opportunities.find(owner, NOW, person=paul).give] == [paul]
+
+
 def test_it_ranks_a_goal_intermediary_above_an_equal_match(owner, me) -> None:
     target = services.add_person(owner, "Xavier Lambert")
     services.add_goal(owner, person=target, why="decisive prospect")

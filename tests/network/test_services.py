@@ -179,6 +179,27 @@ def test_it_records_needs_and_offers(owner, me) -> None:
     assert offer.status == "withdrawn"
 
 
+def test_it_rewords_needs_and_offers_and_forgets_their_vectors(owner, me) -> None:
+    y = services.add_person(owner, "Yves")
+    need = services.add_need(y, "Cherche une location")
+    Need.objects.filter(pk=need.pk).update(vector=b"\0" * 8, vector_key="old")
+    need.refresh_from_db()
+    services.update_need_text(need, "  Cherche une maison en Bretagne ")
+    need.refresh_from_db()
+    assert need.text == "Cherche une maison en Bretagne"
+    assert need.vector is None and need.vector_key == ""
+    with pytest.raises(InvalidInput, match="need cannot be empty"):
+        services.update_need_text(need, " ")
+    with pytest.raises(InvalidInput, match="too long"):
+        services.update_need_text(need, "x" * 2001)
+    need.refresh_from_db()
+    assert need.text == "Cherche une maison en Bretagne"
+    offer = services.update_offer_text(services.add_offer(me, "I know a rental"), "A rental")
+    assert offer.text == "A rental"
+    with pytest.raises(InvalidInput, match="offer cannot be empty"):
+        services.update_offer_text(offer, "")
+
+
 def test_it_opens_a_gratitude_loop_on_a_favour_received(owner, me) -> None:
     y = services.add_person(owner, "Yves")
     exchange = services.record_favour(owner, y, me, "introduction", occurred_at=WHEN)

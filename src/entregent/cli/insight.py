@@ -16,6 +16,7 @@ from entregent.cli.commands import AtOpt, JsonOpt, _epilog, app
 from entregent.cli.support import acting_user, console, guarded, parse_when, print_json
 from entregent.engine import circles
 from entregent.engine.measures import reasons
+from entregent.network import health
 from entregent.network.explain import cadence_label, circle_label, network_view, percent, sentence
 from entregent.network.models import Person
 
@@ -44,44 +45,12 @@ def network(at: AtOpt = None, json: JsonOpt = False) -> None:
     """Your circles, their cadences, your load against capacity, and the real network."""
     user = acting_user()
     now = parse_when(at, future=True) or timezone.now()
-    m = network_view(user, now).measures
+    view = network_view(user, now)
+    m = view.measures
     load = m.load
-    previous = 0
-    rows = []
-    for k, cut in enumerate(circles.CUTS):
-        members = m.circle == k
-        per_week = float((7.0 / m.cadence[members]).sum()) if k < circles.ACTIVE_CIRCLES else 0.0
-        rows.append(
-            {
-                "circle": cut,
-                "people": int(members.sum()),
-                "dunbar_size": cut - previous,
-                "cadence_days": None
-                if not np.isfinite(circles.CADENCE_DAYS[k])
-                else circles.CADENCE_DAYS[k],
-                "contacts_per_week": round(per_week, 1),
-            }
-        )
-        previous = cut
-    let_go = _names(user, m.ids[load.let_go])
-    summary = {
-        "at": now.isoformat(),
-        "half_life_days": m.half_life.half_life,
-        "half_life_reason": m.half_life.reason,
-        "circles": rows,
-        "outside_circles": int((m.circle == circles.OUTSIDE).sum()),
-        "active": load.active,
-        "capacity": load.capacity,
-        "contacts_per_week": round(load.contacts_per_week, 1),
-        "minutes_per_week": round(load.minutes_per_week),
-        "let_go": [let_go[int(p)] for p in m.ids[load.let_go]],
-        "contacts": int(m.ids.size),
-        "alive": int(m.alive.sum()),
-        "two_way": int(m.two_way.sum()),
-        "recognised": int(m.recognised.sum()),
-        "real": int(m.real.sum()),
-        "drifting": int(m.drifting.sum()),
-    }
+    found = health.overview(user, now, view)
+    rows = found.circles
+    summary = found.as_dict()
     if json:
         print_json(summary)
         return
@@ -103,13 +72,14 @@ def network(at: AtOpt = None, json: JsonOpt = False) -> None:
         box=None,
         pad_edge=False,
     )
-    for k, row in enumerate(rows):
+    for row in rows:
+        k = row.circle
         table.add_row(
             circle_label(k),
-            str(row["people"]),
-            str(row["dunbar_size"]),
+            str(row.people),
+            str(row.dunbar_size),
             cadence_label(circles.CADENCE_DAYS[k]),
-            str(row["contacts_per_week"]) if k < circles.ACTIVE_CIRCLES else "—",
+            str(row.contacts_per_week) if k < circles.ACTIVE_CIRCLES else "—",
         )
     table.add_row(circle_label(circles.OUTSIDE), str(summary["outside_circles"]), "", "", "")
     console.print(table)

@@ -20,11 +20,10 @@ from entregent.cli.support import (
     print_json,
     success,
 )
-from entregent.engine.snapshot import RUNGS
 from entregent.network import queries, reaching, services
 from entregent.network import reach as reaching_reads
 from entregent.network.errors import Ambiguous, NotFound
-from entregent.network.explain import ASK_PHRASES, network_view, percent
+from entregent.network.explain import network_view, percent
 from entregent.network.models import Intro, Rung, Task
 
 intro_app = typer.Typer(
@@ -200,27 +199,9 @@ def intro_start(
 
 def _warn_over_ask(user: Any, intro: Intro, rung: str) -> None:
     """An ask above what the relationship bears: say so, why, and the better ask."""
-    view = network_view(user, timezone.now())
-    i = view.measures.index(intro.intermediary.pk)
-    bearable = int(view.measures.asks.rung[i])
-    if RUNGS.index(rung) > bearable:
-        better = reaching_reads.ask_phrase(
-            reaching_reads.reach_ask(bearable), intro.target.full_name
-        )
-        err_console.print(
-            "entregent: "
-            + _(
-                "Warning: %(name)s can bear at most %(bearable)s now. %(why)s "
-                "A better ask: %(better)s. (Recorded as you said.)"
-            )
-            % {
-                "name": intro.intermediary.full_name,
-                "bearable": ASK_PHRASES[bearable],
-                "why": view.explain(intro.intermediary.pk)["ask"][0],
-                "better": better,
-            },
-            markup=False,
-        )
+    warning = reaching_reads.over_ask(network_view(user, timezone.now()), intro, rung)
+    if warning:
+        err_console.print("entregent: " + warning, markup=False)
 
 
 def _step_command(step: str, help_text: str, example: str) -> None:

@@ -176,3 +176,122 @@ def _notes(p: Point) -> list[str]:
             % {"real": p.real, "contacts": p.contacts}
         )
     return notes
+
+
+@dataclass
+class CircleRow:
+    """One Dunbar circle: how many people it holds and what keeping them up costs."""
+
+    circle: int  # index: 0 = the 5, …, 4 = the 500
+    cut: int  # 5, 15, 50, 150 or 500
+    people: int
+    dunbar_size: int  # the layer's own size (the 15 holds 10 beyond the 5)
+    cadence_days: float | None  # None for the 500, which has no maintenance cadence
+    contacts_per_week: float  # what its cadence asks of the user (0 for the 500)
+
+
+@dataclass
+class Overview:
+    """The circles, the load against capacity and the real network: what `entregent network`
+    prints and the Network screen shows, computed once for both."""
+
+    at: dt.datetime
+    half_life_days: float
+    half_life_reason: str
+    circles: list[CircleRow]
+    outside_circles: int
+    active: int
+    capacity: int
+    contacts_per_week: float
+    minutes_per_week: int
+    let_go: list[tuple[int, str]]  # (person id, name) to move outward on purpose, weakest first
+    contacts: int
+    alive: int
+    two_way: int
+    recognised: int
+    real: int
+    drifting: int
+
+    @property
+    def over_capacity(self) -> int:
+        return max(0, self.active - self.capacity)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable form (`entregent network --json`)."""
+        return {
+            "at": self.at.isoformat(),
+            "half_life_days": self.half_life_days,
+            "half_life_reason": self.half_life_reason,
+            "circles": [
+                {
+                    "circle": row.cut,
+                    "people": row.people,
+                    "dunbar_size": row.dunbar_size,
+                    "cadence_days": row.cadence_days,
+                    "contacts_per_week": row.contacts_per_week,
+                }
+                for row in self.circles
+            ],
+            "outside_circles": self.outside_circles,
+            "active": self.active,
+            "capacity": self.capacity,
+            "contacts_per_week": self.contacts_per_week,
+            "minutes_per_week": self.minutes_per_week,
+            "let_go": [name for _pk, name in self.let_go],
+            "contacts": self.contacts,
+            "alive": self.alive,
+            "two_way": self.two_way,
+            "recognised": self.recognised,
+            "real": self.real,
+            "drifting": self.drifting,
+        }
+
+
+def overview(
+    owner: AbstractBaseUser, now: dt.datetime, view: NetworkView | None = None
+) -> Overview:
+    """Circles with their cadence and weekly load, the active network against capacity (and
+    whom to let go), and how many contacts are a real network; one query for the names."""
+    view = view or network_view(owner, now)
+    m = view.measures
+    load = m.load
+    previous = 0
+    rows = []
+    for k, cut in enumerate(circles.CUTS):
+        members = m.circle == k
+        per_week = float((7.0 / m.cadence[members]).sum()) if k < circles.ACTIVE_CIRCLES else 0.0
+        rows.append(
+            CircleRow(
+                circle=k,
+                cut=cut,
+                people=int(members.sum()),
+                dunbar_size=cut - previous,
+                cadence_days=None
+                if not np.isfinite(circles.CADENCE_DAYS[k])
+                else circles.CADENCE_DAYS[k],
+                contacts_per_week=round(per_week, 1),
+            )
+        )
+        previous = cut
+    let_go_ids = [int(p) for p in m.ids[load.let_go]]
+    names = dict(
+        Person.objects.filter(owner=owner, pk__in=let_go_ids).values_list("pk", "full_name")
+    )
+    return Overview(
+        at=now,
+        half_life_days=m.half_life.half_life,
+        half_life_reason=m.half_life.reason,
+        circles=rows,
+        outside_circles=int((m.circle == circles.OUTSIDE).sum()),
+        active=load.active,
+        capacity=load.capacity,
+        contacts_per_week=round(load.contacts_per_week, 1),
+        minutes_per_week=round(load.minutes_per_week),
+        let_go=[(pk, names[pk]) for pk in let_go_ids],
+        contacts=int(m.ids.size),
+        alive=int(m.alive.sum()),
+        two_way=int(m.two_way.sum()),
+        recognised=int(m.recognised.sum()),
+        real=int(m.real.sum()),
+        drifting=int(m.drifting.sum()),
+    )

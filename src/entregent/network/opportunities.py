@@ -294,8 +294,10 @@ def find(
     *,
     limit: int = 20,
     view: NetworkView | None = None,
+    person: Person | None = None,
 ) -> Opportunities:
-    """Match open needs with my open offers and with other contacts' offers, and rank them.
+    """Match open needs with my open offers and with other contacts' offers, and rank them
+    (only `person`'s needs when given: the person page).
 
     1. Embed new or edited needs and offers once (stored), unless the lexical matcher is used.
     2. Score the (need, offer) pairs a block of needs at a time (float32); keep, per need, the
@@ -305,11 +307,10 @@ def find(
        words and a drafted message.
     """
     encoder, error = _matcher(owner)
-    needs = list(
-        Need.objects.filter(owner=owner, status=Status.OPEN, person__is_me=False)
-        .select_related("person")
-        .order_by("pk")
-    )
+    needs_qs = Need.objects.filter(owner=owner, status=Status.OPEN, person__is_me=False)
+    if person is not None:
+        needs_qs = needs_qs.filter(person=person)
+    needs = list(needs_qs.select_related("person").order_by("pk"))
     offers = list(
         Offer.objects.filter(owner=owner, status=Status.OPEN)
         .select_related("person")

@@ -211,7 +211,10 @@ def person_card(person: Person, recent: int = 10) -> PersonCard:
         tags=list(person.tags.order_by("name").values_list("name", flat=True)),
         links=[(lk.b if lk.a_id == person.pk else lk.a, lk) for lk in links],
         interactions=list(interactions[:recent]),
-        interaction_count=interactions.count(),
+        # Counted on the membership table alone: an index-only count, no join.
+        interaction_count=Interaction.participants.through.objects.filter(
+            person_id=person.pk
+        ).count(),
         needs=list(person.needs.order_by("status", "-created_at")),
         offers=list(person.offers.order_by("status", "-created_at")),
         favours=list(

@@ -79,7 +79,10 @@ def resolve_target(owner: AbstractBaseUser, text: str) -> tuple[str, list[Person
 
 def _org(owner: AbstractBaseUser, name: str) -> tuple[str, list[Person]]:
     key = fold(name)
-    orgs = list(Organization.objects.filter(owner=owner, name_key__contains=key)[:2])
+    # An exact name wins over longer names that contain it ("Armor" beside "Armor Distribution").
+    orgs = list(Organization.objects.filter(owner=owner, name_key=key)[:1]) or list(
+        Organization.objects.filter(owner=owner, name_key__contains=key)[:2]
+    )
     if len(orgs) != 1:
         raise NotFound(_("Nobody and no organisation called “%(name)s”.") % {"name": name})
     people = list(orgs[0].people.filter(is_me=False))
@@ -138,6 +141,29 @@ def ask_phrase(rung: int, target: str) -> str:
     if rung == RUNGS.index("advice"):
         return _("the best way to get in touch with %(target)s") % {"target": target}
     return _("what %(target)s is working on these days") % {"target": target}
+
+
+def over_ask(view: NetworkView, intro: Intro, rung: str) -> str:
+    """A warning when `rung` asks more of the intermediary than the tie bears now, with why
+    and the better ask; "" when the ask is fair (or the rung unknown)."""
+    if rung not in RUNGS:
+        return ""
+    try:
+        i = view.measures.index(intro.intermediary_id)
+    except KeyError:
+        return ""
+    bearable = int(view.measures.asks.rung[i])
+    if RUNGS.index(rung) <= bearable:
+        return ""
+    return _(
+        "Warning: %(name)s can bear at most %(bearable)s now. %(why)s "
+        "A better ask: %(better)s. (Recorded as you said.)"
+    ) % {
+        "name": intro.intermediary.full_name,
+        "bearable": ASK_PHRASES[bearable],
+        "why": view.explain(intro.intermediary_id)["ask"][0],
+        "better": ask_phrase(reach_ask(bearable), intro.target.full_name),
+    }
 
 
 def ask_question(rung: int, target: str) -> str:

@@ -45,6 +45,20 @@ def start_intro(owner: User, target: Person, via: Person, *, why: str = "") -> I
     return add_intro(owner, requester=me, intermediary=via, target=target, goal=goal)
 
 
+def next_steps(intro: Intro) -> list[str]:
+    """The steps an introduction may take now: the forward ones in order (a step may be
+    skipped), then "declined"; none once it is closed."""
+    if intro.status in ("thanked", "declined"):
+        return []
+    done = _ORDER.index(intro.status)
+    forward = [
+        step
+        for step in STEPS[:-1]
+        if _ORDER.index("outcome_reported" if step == "outcome" else step) > done
+    ]
+    return [*forward, "declined"]
+
+
 def _favour(intro: Intro) -> Exchange | None:
     return intro.exchanges.filter(giver=intro.intermediary).order_by("pk").first()
 

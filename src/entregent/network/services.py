@@ -149,6 +149,12 @@ def add_contact_point(person: Person, kind: str, value: str, label: str = "") ->
 
 
 @transaction.atomic
+def remove_contact_point(point: ContactPoint) -> None:
+    """Remove an email, phone or address from a person (imports may bring it back)."""
+    point.delete()
+
+
+@transaction.atomic
 def tag_person(person: Person, tags: Iterable[str]) -> list[Tag]:
     """Add tags (created on first use) to a person; tags are case-insensitive labels."""
     added = []
@@ -350,6 +356,27 @@ def close_offer(
     offer.closed_at = None if status == Status.OPEN else _aware(when)
     offer.save()
     return offer
+
+
+def _reword(item: Need | Offer, text: str, what: str) -> Need | Offer:
+    """Change a need's or offer's text, dropping its stored vector (it was of the old text)."""
+    clean = _clean_text(text, what, 2000)
+    if clean != item.text:
+        item.text, item.vector, item.vector_key = clean, None, ""
+        item.save(update_fields=["text", "vector", "vector_key", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def update_need_text(need: Need, text: str) -> Need:
+    """Reword a need (validated as in `add_need`); it is embedded again on next matching."""
+    return _reword(need, text, _("need"))
+
+
+@transaction.atomic
+def update_offer_text(offer: Offer, text: str) -> Offer:
+    """Reword an offer (validated as in `add_offer`); it is embedded again on next matching."""
+    return _reword(offer, text, _("offer"))
 
 
 @transaction.atomic
