@@ -65,6 +65,11 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+# The demo account, printed by `serve` and the login page; the demo runs on the user's own machine.
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"
+
+
 def build_demo(
     owner: AbstractBaseUser,
     *,

@@ -175,6 +175,8 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 # The active network the user can keep up (Dunbar's ~150) and the minutes a day they give it.
 ENTREGENT_CAPACITY = env_int("ENTREGENT_CAPACITY", 150, minimum=1)
 ENTREGENT_DAILY_MINUTES = env_int("ENTREGENT_DAILY_MINUTES", 20, minimum=1)
+# The largest upload the web import and restore accept, in bytes (100 MB by default).
+ENTREGENT_UPLOAD_MAX_BYTES = env_int("ENTREGENT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
 
 # The address the calendar feed is published under (what a calendar app will subscribe to).
 ENTREGENT_PUBLIC_URL = env_str("ENTREGENT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -119,3 +119,14 @@ def test_it_shows_its_own_not_found_page(web) -> None:
     with override_settings(DEBUG=False):
         response = web.get("/no/such/page/")
     assert response.status_code == 404 and b"Not found" in response.content
+
+
+def test_it_tells_how_to_log_in_to_the_untouched_demo(db) -> None:
+    from django.contrib.auth import get_user_model
+
+    assert b"Log in as demo" not in Client().get("/login/").content
+    user = get_user_model().objects.create_user(username="demo", password="demo")
+    assert b"Trying the demo? Log in as demo, password demo." in Client().get("/login/").content
+    user.set_password("mine now")
+    user.save()
+    assert b"Trying the demo" not in Client().get("/login/").content

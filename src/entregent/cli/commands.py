@@ -31,6 +31,7 @@ from entregent.cli.support import (
     print_json,
     success,
 )
+from entregent.demo import DEMO_PASSWORD, DEMO_USERNAME
 from entregent.network import queries, services
 from entregent.network.errors import EntregentError, InvalidInput
 from entregent.network.explain import network_view
@@ -62,8 +63,6 @@ AtOpt = Annotated[
     str | None,
     typer.Option("--at", help=_("Measure the network as it was on this date (default: now).")),
 ]
-
-DEMO_PASSWORD = "demo"  # printed by `serve`; the demo runs on the user's own machine only
 
 
 def _migrate() -> None:
@@ -169,7 +168,9 @@ def demo(
     _migrate()
     User = get_user_model()
     if not User.objects.exists():
-        user = User.objects.create_user(username="demo", password=DEMO_PASSWORD, is_staff=True)
+        user = User.objects.create_user(
+            username=DEMO_USERNAME, password=DEMO_PASSWORD, is_staff=True
+        )
         success(_("Account “demo” created (password “demo”)."))
     else:
         user = acting_user()
@@ -518,7 +519,7 @@ def serve(
         % {"host": shown_host, "port": port},
         markup=False,
     )
-    demo_user = get_user_model().objects.filter(username="demo").first()
+    demo_user = get_user_model().objects.filter(username=DEMO_USERNAME).first()
     if demo_user is not None and demo_user.check_password(DEMO_PASSWORD):
         console.print(_("Log in as demo / demo"), markup=False)
     console.print(_("Data: %(where)s") % {"where": render.database_location()}, markup=False)

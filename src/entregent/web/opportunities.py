@@ -1,7 +1,93 @@
-"""The Opportunities screen: what I can give, to whom, and introductions to broker."""
+"""The Opportunities screen: what I can give, to whom, and introductions to broker.
+
+The same lists as `entregent opportunities` (`opportunities.find`), and the same action as
+`entregent give` (`opportunities.act`): a Done button records the gift or the introduction.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from entregent.network import opportunities as ops
+from entregent.network.errors import InvalidInput, NotFound
+from entregent.network.explain import percent
+from entregent.network.models import Rung
+
+LIMIT = 20  # of each kind, best first
+
+
+def _item(op: ops.Opportunity) -> dict[str, Any]:
+    """What the template shows of one opportunity, beside the opportunity itself."""
+    return {
+        "op": op,
+        "match": percent(op.match),
+        "lang": ops.language_for(op.person, op.need.text),
+    }
+
+
+@login_required
+def opportunities(request: HttpRequest) -> HttpResponse:
+    """Both lists, best first, each item with its need, offer, match, reasons, shared key
+    words, a drafted message and a Done form; the notice when matching falls back to key words.
+
+    The first visit after needs or offers change embeds them (loading the sentence model once
+    per process); the number of queries does not grow with the number of needs and offers.
+    """
+    found = ops.find(request.user, timezone.now(), limit=LIMIT)
+    return render(
+        request,
+        "web/opportunities.html",
+        {
+            "found": found,
+            "give": [_item(op) for op in found.give],
+            "broker": [_item(op) for op in found.broker],
+            "rungs": Rung.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest) -> HttpResponse:
+    """Record that the user gave or introduced (an opportunity's key, an optional rung and
+    note); htmx gets the item back as what was recorded, others a redirect with a message."""
+    key = request.POST.get("key", "")
+    try:
+        said = ops.act(
+            request.user,
+            key,
+            rung=request.POST.get("rung") or Rung.INFORMATION,
+            note=request.POST.get("note", "").strip(),
+            keep_open=request.POST.get("keep_open") == "1",
+        )
+    except NotFound:
+        raise Http404 from None
+    except InvalidInput as exc:
+        if request.htmx:
+            return render(
+                request,
+                "web/_opportunities_done.html",
+                {"said": str(exc), "key": key, "failed": True},
+            )
+        messages.error(request, str(exc))
+        return redirect("opportunities")
+    if request.htmx:
+        return render(
+            request, "web/_opportunities_done.html", {"said": said, "key": key, "failed": False}
+        )
+    messages.success(request, said)
+    return redirect("opportunities")
+
+
+urlpatterns: list[URLPattern] = [
+    path("opportunities/", opportunities, name="opportunities"),
+    path("opportunities/done/", act, name="opportunities-act"),
+]

@@ -6,9 +6,14 @@ of the same template.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import check_password
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from entregent.demo import DEMO_PASSWORD, DEMO_USERNAME
 from entregent.engine.text import fold
 from entregent.network import health, moves, queries, services
 from entregent.network.errors import InvalidInput, NotFound
@@ -26,6 +32,27 @@ from entregent.network.explain import circle_label, network_view
 from entregent.network.models import Person, Tag, Task
 
 DECISIONS = {"done": "done", "snooze": "snoozed", "dismiss": "dismissed"}
+
+
+@functools.lru_cache(maxsize=4)
+def _demo_password_unchanged(password_hash: str) -> bool:
+    """Whether the demo account still has the printed password (hashing is slow: once per hash)."""
+    return check_password(DEMO_PASSWORD, password_hash)
+
+
+class LoginView(auth_views.LoginView):
+    """The login form; on a machine with the untouched demo account, says how to log in."""
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        stored = (
+            get_user_model()
+            .objects.filter(username=DEMO_USERNAME)
+            .values_list("password", flat=True)
+            .first()
+        )
+        context["demo_login"] = bool(stored) and _demo_password_unchanged(stored)
+        return context
 
 
 @login_required
