@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,21 @@ run: $(STAMP)
 
 ## test: install with the test extras, lint, run the whole suite
 # Tests keep their files (secret key, served demo databases) out of the user's data directory.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests bench
 	ENTREGENT_DATA_DIR="$${ENTREGENT_DATA_DIR:-$(CURDIR)/$(VENV)/test-data}" $(BIN)/pytest
+
+## browser: Debian's chromium for the browser tests (as root; otherwise they skip with the reason)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "chromium is missing (sudo apt-get install chromium); the browser tests will skip"; fi; }
+
+## screenshots: refresh docs/screenshots from the browser test of every screen
+screenshots: $(STAMP) browser
+	ENTREGENT_SCREENSHOTS=$(CURDIR)/docs/screenshots ENTREGENT_DATA_DIR="$(CURDIR)/$(VENV)/test-data" \
+	  $(BIN)/pytest tests/browser/test_screens.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
