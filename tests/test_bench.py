@@ -128,3 +128,8 @@ def test_it_benchmarks_imports_on_small_files() -> None:
     out = _run("bench_import.py", "--messages", "600", "--cards", "200", "--correspondents", "50")
     assert "600 interactions" in out and "200 people in" in out
     assert "600 already there, 0 new" in out
+
+
+def test_it_benchmarks_the_web_pages_on_a_small_network() -> None:
+    out = _run("bench_web.py", "--sizes", "200:4000,400:8000", "--repeat", "1")
+    assert "query counts constant across sizes: yes" in out and "Person, busiest" in out

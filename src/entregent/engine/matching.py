@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -86,14 +87,26 @@ def detect_language(text: str, default: str = "fr") -> str:
     return "en" if en > fr else "fr"
 
 
-@lru_cache(maxsize=2)
+_THREAD = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("french" if language == "fr" else "english")
+    """One stemmer per language and thread: a stemmer keeps state while it works, and the web
+    server answers from several threads."""
+    kept = _THREAD.__dict__.setdefault("stemmers", {})
+    if language not in kept:
+        kept[language] = snowballstemmer.stemmer("french" if language == "fr" else "english")
+    return kept[language]
 
 
 def key_words(text: str, language: str | None = None) -> dict[str, str]:
     """Content words of a text: {stem: the word as written}, stop words and intent removed."""
-    language = language or detect_language(text)
+    return dict(_key_words(text, language or detect_language(text)))
+
+
+@lru_cache(maxsize=8192)
+def _key_words(text: str, language: str) -> tuple[tuple[str, str], ...]:
+    """key_words, remembered: the same needs and offers are shown on every page."""
     stem = _stemmer(language).stemWord
     out: dict[str, str] = {}
     for word in re.findall(r"\w{2,}", strip_intent(text)):
@@ -101,7 +114,7 @@ def key_words(text: str, language: str | None = None) -> dict[str, str]:
         if folded in STOPWORDS or folded.isdigit():
             continue
         out.setdefault(stem(folded), word)
-    return out
+    return tuple(out.items())
 
 
 def shared_words(need: str, offer: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import beta
 
-from entregent.engine.snapshot import DIRECTIONS, EXCHANGE_STATES, ME, Snapshot
+from entregent.engine.snapshot import DIRECTIONS, EXCHANGE_STATES, ME, Snapshot, frozen, memo
 
 WINDOW_DAYS = 730.0  # initiative is counted over the last two years
 LEDGER_HALF_LIFE = 365.0
@@ -36,23 +36,65 @@ class Initiative:
     imbalanced: np.ndarray  # the interval excludes 0.5
 
 
+@dataclass(frozen=True)
+class _Runs:
+    """Runs of events with the same relationship, day and direction, and their time span."""
+
+    rel: np.ndarray
+    direction: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
+def _runs(snap: Snapshot) -> _Runs:
+    """One initiative per relationship, day and direction: a forty-message chat is one, as in
+    the day-based strength. Events come sorted by relationship and time."""
+    rel, direction, time = snap.ev_rel, snap.ev_dir, snap.ev_time
+    if not rel.size:
+        return _Runs(rel, direction, time, time)
+    day = np.floor(time)
+    new = np.ones(rel.size, dtype=bool)
+    new[1:] = (rel[1:] != rel[:-1]) | (day[1:] != day[:-1]) | (direction[1:] != direction[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], rel.size) - 1
+    return _Runs(rel[starts], direction[starts], time[starts], time[ends])
+
+
 def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initiative:
-    """Count initiatives in the window and compute ρ with its Beta interval."""
-    recent = (snap.ev_time <= now) & (snap.ev_time > now - window)
-    rel, direction = snap.ev_rel[recent], snap.ev_dir[recent]
-    if rel.size:
-        # One initiative per relationship, day and direction: a forty-message chat is one, as in
-        # the day-based strength. Events come sorted by relationship and time.
-        day = np.floor(snap.ev_time[recent])
-        new = np.ones(rel.size, dtype=bool)
-        new[1:] = (rel[1:] != rel[:-1]) | (day[1:] != day[:-1]) | (direction[1:] != direction[:-1])
-        rel, direction = rel[new], direction[new]
+    """Count initiatives in the window and compute ρ with its Beta interval.
+
+    A run lies within one day, so with a window of a day or more it has an event in
+    (now − window, now] exactly when it starts by `now` and ends after `now − window`: the
+    runs are found once per snapshot and only this test depends on `now`.
+    """
+    if window >= 1.0:
+        kept = memo(snap)
+        if "initiative_runs" not in kept:
+            kept["initiative_runs"] = frozen(_runs(snap))
+        runs: _Runs = kept["initiative_runs"]  # type: ignore[assignment]
+        recent = (runs.first <= now) & (runs.last > now - window)
+        rel, direction = runs.rel[recent], runs.direction[recent]
+    else:
+        recent = (snap.ev_time <= now) & (snap.ev_time > now - window)
+        sub = Snapshot(
+            snap.ids,
+            snap.ev_rel[recent],
+            snap.ev_time[recent],
+            snap.ev_kind[recent],
+            snap.ev_dir[recent],
+        )
+        runs = _runs(sub)
+        rel, direction = runs.rel, runs.direction
     by_me = np.bincount(rel[direction == _ME], minlength=snap.n).astype(np.float64)
     by_them = np.bincount(rel[direction == _THEM], minlength=snap.n).astype(np.float64)
     mutual = np.bincount(rel[direction == _MUTUAL], minlength=snap.n).astype(np.float64)
     rho = (by_me + 1.0) / (by_me + by_them + 2.0)
-    low = beta.ppf(0.05, by_me + 1.0, by_them + 1.0)
-    high = beta.ppf(0.95, by_me + 1.0, by_them + 1.0)
+    # The quantiles are costly and most relationships share a few (by_me, by_them) counts.
+    counts = np.stack((by_me, by_them))
+    distinct, back = np.unique(counts, axis=1, return_inverse=True)
+    back = back.reshape(-1)
+    low = beta.ppf(0.05, distinct[0] + 1.0, distinct[1] + 1.0)[back]
+    high = beta.ppf(0.95, distinct[0] + 1.0, distinct[1] + 1.0)[back]
     return Initiative(by_me, by_them, mutual, rho, low, high, (low > 0.5) | (high < 0.5))
 
 

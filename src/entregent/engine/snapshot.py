@@ -95,31 +95,36 @@ class Snapshot:
 
 
 # Results computed once per snapshot object, by snapshot id (dropped when the snapshot goes).
-_SETTLED: dict[int, dict[str, object]] = {}
+_MEMOS: dict[int, dict[str, object]] = {}
+
+
+def memo(snap: Snapshot) -> dict[str, object]:
+    """A place to keep what depends on the snapshot alone, computed once for its lifetime.
+
+    Snapshots are never changed after they are built, which is what makes this safe; the
+    network layer keeps one decoded snapshot per revision, so the pages of a revision share it.
+    """
+    found = _MEMOS.get(id(snap))
+    if found is None:
+        found = _MEMOS[id(snap)] = {}
+        weakref.finalize(snap, _MEMOS.pop, id(snap), None)
+    return found
 
 
 def settled(snap: Snapshot, now: float) -> dict[str, object] | None:
-    """A memo for results that no longer depend on `now`, or None when they still do.
+    """The snapshot's memo when results no longer depend on `now`, else None.
 
     Measures look only at records dated at or before `now`; once `now` is past every dated
     record (the usual case: the stored arrays hold the past), such a result is the same for any
     later `now`, so the pages of a day share it instead of recomputing it on every request.
-    Snapshots are never changed after they are built, which is what makes this safe.
     """
-    memo = _SETTLED.get(id(snap))
-    if memo is None:
-        latest = max(
-            (
-                float(a.max())
-                for a in (snap.ev_time, snap.fx_time, snap.intro_time, snap.told_time)
-                if a is not None and a.size
-            ),
-            default=-np.inf,
+    kept = memo(snap)
+    if "latest" not in kept:
+        dated = (snap.ev_time, snap.fx_time, snap.intro_time, snap.told_time)
+        kept["latest"] = max(
+            (float(a.max()) for a in dated if a is not None and a.size), default=-np.inf
         )
-        memo = {"latest": latest}
-        _SETTLED[id(snap)] = memo
-        weakref.finalize(snap, _SETTLED.pop, id(snap), None)
-    return memo if now >= memo["latest"] else None
+    return kept if now >= kept["latest"] else None  # type: ignore[operator]
 
 
 def frozen(result: object) -> object:

@@ -67,8 +67,8 @@ def month_ends(now: dt.datetime, months: int = 12) -> list[dt.datetime]:
     return out[::-1]
 
 
-def _point(m: Measures, at: dt.datetime, created: np.ndarray, loops: list[tuple]) -> Point:
-    """One point from the measures at `at`, contacts created by then, and loops open then."""
+def _point(m: Measures, at: dt.datetime, contacts: int, loops: list[tuple]) -> Point:
+    """One point from the measures at `at`, the contacts added by then, and loops open then."""
     active_ties = m.circle < circles.ACTIVE_CIRCLES
     cumulative = np.cumsum(np.bincount(m.circle, minlength=circles.OUTSIDE + 1))
     inner = m.circle <= INNER
@@ -81,7 +81,7 @@ def _point(m: Measures, at: dt.datetime, created: np.ndarray, loops: list[tuple]
     ]
     return Point(
         at=day.isoformat(),
-        contacts=int((created <= stamp).sum()),
+        contacts=contacts,
         real=int(m.real.sum()),
         active=m.load.active,
         capacity=m.load.capacity,
@@ -96,7 +96,7 @@ def _point(m: Measures, at: dt.datetime, created: np.ndarray, loops: list[tuple]
     )
 
 
-def _history(owner: AbstractBaseUser, *, open_only: bool = False) -> tuple[np.ndarray, list]:
+def _history(owner: AbstractBaseUser) -> tuple[np.ndarray, list]:
     """When each contact was added (seconds), and the gratitude loops (opened, closed, due)."""
     created = np.array(
         [
@@ -107,10 +107,15 @@ def _history(owner: AbstractBaseUser, *, open_only: bool = False) -> tuple[np.nd
         ],
         dtype=np.float64,
     )
+    return created, _loops(owner)
+
+
+def _loops(owner: AbstractBaseUser, *, open_only: bool = False) -> list[tuple]:
+    """The gratitude loops (opened, closed, due), all or only those still open."""
     tasks = Task.objects.filter(owner=owner, kind__in=LOOP_KINDS)
     if open_only:
         tasks = tasks.filter(done_at=None)
-    return created, list(tasks.values_list("created_at", "done_at", "due"))
+    return list(tasks.values_list("created_at", "done_at", "due"))
 
 
 def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> Health:
@@ -119,18 +124,21 @@ def health(owner: AbstractBaseUser, now: dt.datetime, *, months: int = 12) -> He
     capacity = capacity_of(owner)
     created, loops = _history(owner)
     trend = [
-        _point(measure(snap, at, capacity=capacity), at, created, loops)
+        _point(
+            measure(snap, at, capacity=capacity), at, int((created <= at.timestamp()).sum()), loops
+        )
         for at in month_ends(now, months)
     ]
-    current = _point(measure(snap, now, capacity=capacity), now, created, loops)
+    contacts = int((created <= now.timestamp()).sum())
+    current = _point(measure(snap, now, capacity=capacity), now, contacts, loops)
     return Health(current, trend, _notes(current))
 
 
 def now_point(owner: AbstractBaseUser, now: dt.datetime, view: NetworkView | None = None) -> Point:
     """Health at `now` only (the strip of the home page), from the day's shared measures."""
     view = view or network_view(owner, now)
-    created, loops = _history(owner, open_only=True)
-    return _point(view.measures, now, created, loops)
+    contacts = Person.objects.filter(owner=owner, is_me=False, created_at__lte=now).count()
+    return _point(view.measures, now, contacts, _loops(owner, open_only=True))
 
 
 def _notes(p: Point) -> list[str]:

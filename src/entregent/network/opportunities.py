@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from entregent.engine import matching
 from entregent.engine.circles import CUTS, OUTSIDE
-from entregent.engine.snapshot import to_days
+from entregent.engine.snapshot import memo, to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import NetworkView, duration, network_view
@@ -122,6 +122,16 @@ def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.n
     return out
 
 
+def _linked(view: NetworkView) -> frozenset[int]:
+    """Who already knows whom, as pair keys: the declared links, once per snapshot."""
+    kept = memo(view.snapshot)
+    if "declared_pairs" not in kept:
+        kept["declared_pairs"] = frozenset(
+            (view.links[:, 0] * PAIR_BASE + view.links[:, 1]).tolist()
+        )
+    return kept["declared_pairs"]  # type: ignore[return-value]
+
+
 def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView) -> dict[int, str]:
     """For each of these people, the name of a goal they lead to (they know the target, or
     someone at the target organisation, or work there themselves). Who knows whom comes from
@@ -165,17 +175,25 @@ def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView
 
 
 def _value(
-    view: NetworkView, person: Person, need: Need, now: float, goal: str | None
+    view: NetworkView,
+    person: Person,
+    need: Need,
+    now: float,
+    goal: str | None,
+    *,
+    explain: bool = True,
 ) -> tuple[float, list[str]]:
-    """1 + bonuses for a move towards this person, with the reasons in plain words."""
+    """1 + bonuses for a move towards this person, with the reasons in plain words (only when
+    `explain`: ranking needs the number for every pair, the words only for what is shown)."""
     m = view.measures
     value, why = 1.0, []
     if goal:
         value += BONUS_GOAL
-        why.append(
-            _("%(name)s leads to %(goal)s, one of your goals.")
-            % {"name": person.full_name, "goal": goal}
-        )
+        if explain:
+            why.append(
+                _("%(name)s leads to %(goal)s, one of your goals.")
+                % {"name": person.full_name, "goal": goal}
+            )
     try:
         i = m.index(person.pk)
     except KeyError:
@@ -183,33 +201,40 @@ def _value(
     if i is not None:
         if m.drifting[i]:
             value += BONUS_DRIFTING
-            why.append(_("A drifting tie worth saving: this is an occasion to get back in touch."))
+            if explain:
+                why.append(
+                    _("A drifting tie worth saving: this is an occasion to get back in touch.")
+                )
         if m.ledger.balance[i] <= -2.0:
             value += BONUS_OWING
-            why.append(_("You have received more than you gave: giving restores the balance."))
+            if explain:
+                why.append(_("You have received more than you gave: giving restores the balance."))
         elif m.initiative.imbalanced[i] and m.initiative.high[i] < 0.5:
             value += BONUS_THEY_INITIATE
-            why.append(_("They nearly always reach out first: your turn."))
-        circle = (
-            _("your %(size)d circle") % {"size": CUTS[m.circle[i]]}
-            if m.circle[i] < OUTSIDE
-            else _("outside your circles")
-        )
-        why.append(
-            _("Tie strength %(strength).1f, in %(circle)s.")
-            % {"strength": m.strength[i], "circle": circle}
-        )
-        if np.isfinite(m.silence[i]):
-            why.append(_("Last contact %(ago)s ago.") % {"ago": duration(m.silence[i])})
-        if m.ledger.given[i] or m.ledger.received[i]:
-            why.append(
-                _("Favours: you gave %(given)d, received %(received)d.")
-                % {"given": m.ledger.given[i], "received": m.ledger.received[i]}
+            if explain:
+                why.append(_("They nearly always reach out first: your turn."))
+        if explain:
+            circle = (
+                _("your %(size)d circle") % {"size": CUTS[m.circle[i]]}
+                if m.circle[i] < OUTSIDE
+                else _("outside your circles")
             )
+            why.append(
+                _("Tie strength %(strength).1f, in %(circle)s.")
+                % {"strength": m.strength[i], "circle": circle}
+            )
+            if np.isfinite(m.silence[i]):
+                why.append(_("Last contact %(ago)s ago.") % {"ago": duration(m.silence[i])})
+            if m.ledger.given[i] or m.ledger.received[i]:
+                why.append(
+                    _("Favours: you gave %(given)d, received %(received)d.")
+                    % {"given": m.ledger.given[i], "received": m.ledger.received[i]}
+                )
     age = max(now - to_days(need.created_at), 0.0)
     fresh = 2.0 ** (-age / FRESH_HALF_LIFE)
     value += BONUS_FRESH * fresh
-    why.append(_("Need recorded %(ago)s ago.") % {"ago": duration(age)})
+    if explain:
+        why.append(_("Need recorded %(ago)s ago.") % {"ago": duration(age)})
     return value, why
 
 
@@ -329,8 +354,7 @@ def find(
     others = np.flatnonzero([not o.person.is_me for o in offers])
     owners = np.array([o.person_id for o in offers], dtype=np.int64)
     view = view or network_view(owner, now)
-    # Who already knows whom: the declared links, read with the network arrays.
-    linked = set((view.links[:, 0] * PAIR_BASE + view.links[:, 1]).tolist())
+    linked = _linked(view)
     threshold = THRESHOLD[method]
     kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
     for start in range(0, len(needs), _BLOCK):
@@ -361,7 +385,7 @@ def find(
     found: dict[str, list[Opportunity]] = {"give": [], "broker": []}
     for kind, i, j, match in kept:
         need, offer = needs[i], offers[j]
-        value, why = _value(view, need.person, need, t, goals.get(need.person_id))
+        value, why = _value(view, need.person, need, t, goals.get(need.person_id), explain=False)
         found[kind].append(
             Opportunity(
                 key=f"{kind[0].upper()}{need.pk}-{offer.pk}",
@@ -378,6 +402,7 @@ def find(
         items.sort(key=lambda o: (-o.score, o.key))
         del items[limit:]
         for op in items:  # the costly text work, for what is shown only
+            op.reasons = _value(view, op.need.person, op.need, t, goals.get(op.need.person_id))[1]
             op.shared = matching.shared_words(op.need.text, op.offer.text)
             op.message = _message(op, me.full_name if me else "")
     return Opportunities(found["give"], found["broker"], method, notice)

@@ -6,6 +6,7 @@ matcher), the ask that intermediary can bear for this purpose, and a draft in th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from entregent.engine import paths
 from entregent.engine.matching import detect_language, strip_intent
-from entregent.engine.snapshot import RUNGS
+from entregent.engine.snapshot import RUNGS, frozen, memo
 from entregent.engine.text import fold
 from entregent.network import opportunities, queries
 from entregent.network.errors import NotFound
@@ -91,25 +92,13 @@ def _org(owner: AbstractBaseUser, name: str) -> tuple[str, list[Person]]:
     return _("someone at %(org)s") % {"org": orgs[0].name}, people
 
 
-def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
-    """The who-knows-whom graph of the user's contacts: declared links and links seen in
-    shared meetings come with the network arrays; one query counts the introductions."""
-    m = view.measures
-    ids = m.ids
-    stats = dict(
-        (row["intermediary_id"], (row["made"], row["declined"]))
-        for row in Intro.objects.filter(owner=owner)
-        .values("intermediary_id")
-        .annotate(
-            made=Count("pk", filter=Q(status__in=("made", "met", "outcome_reported", "thanked"))),
-            declined=Count("pk", filter=Q(status="declined")),
-        )
-    )
-    made = np.array([stats.get(int(i), (0, 0))[0] for i in ids], dtype=np.float64)
-    declined = np.array([stats.get(int(i), (0, 0))[1] for i in ids], dtype=np.float64)
-    p_me = paths.hop_from_me(m.circle, m.recognition.level, m.ledger.balance, made, declined)
-    # Someone I have never been in touch with is no first step: that would be a cold approach.
-    p_me = np.where(m.active_days > 0, p_me, 0.0)
+def _topology(view: NetworkView) -> paths.Graph:
+    """Who knows whom as a CSR graph (my hops left at zero): declared links and links seen in
+    shared meetings, which depend on the arrays alone, so each snapshot builds it once."""
+    kept = memo(view.snapshot)
+    if "reach_topology" in kept:
+        return kept["reach_topology"]  # type: ignore[return-value]
+    ids = view.measures.ids
     declared = view.links
     # Links seen in shared meetings count too; a declared link always wins.
     observed = view.observed
@@ -123,7 +112,34 @@ def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
     b = np.searchsorted(ids, links[:, 1])
     ok = (a < len(ids)) & (b < len(ids))
     ok[ok] &= (ids[a[ok]] == links[ok, 0]) & (ids[b[ok]] == links[ok, 1])
-    return paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], p_me)
+    graph = paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], np.zeros(len(ids)))
+    kept["reach_topology"] = frozen(graph)
+    return graph
+
+
+def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
+    """The who-knows-whom graph of the user's contacts with my chance of each first hop: the
+    links come with the network arrays; one query counts each intermediary's introductions."""
+    m = view.measures
+    ids = m.ids
+    made, declined = np.zeros(len(ids)), np.zeros(len(ids))
+    rows = (
+        Intro.objects.filter(owner=owner)
+        .values("intermediary_id")
+        .annotate(
+            made=Count("pk", filter=Q(status__in=("made", "met", "outcome_reported", "thanked"))),
+            declined=Count("pk", filter=Q(status="declined")),
+        )
+        .values_list("intermediary_id", "made", "declined")
+    )
+    for person_id, n_made, n_declined in rows:
+        k = int(np.searchsorted(ids, person_id))
+        if k < len(ids) and ids[k] == person_id:
+            made[k], declined[k] = n_made, n_declined
+    p_me = paths.hop_from_me(m.circle, m.recognition.level, m.ledger.balance, made, declined)
+    # Someone I have never been in touch with is no first step: that would be a cold approach.
+    p_me = np.where(m.active_days > 0, p_me, 0.0)
+    return dataclasses.replace(_topology(view), p_me=p_me)
 
 
 def reach_ask(bearable: int) -> int:
@@ -232,7 +248,8 @@ def reach(
     view = view or network_view(owner, now)
     m = view.measures
     graph = graph or build_graph(owner, view)
-    index = [m.index(t.pk) for t in targets if t.pk in set(m.ids.tolist())]
+    known = set(m.ids.tolist())
+    index = [m.index(t.pk) for t in targets if t.pk in known]
     chains = paths.chains_to(graph, np.array(index, dtype=np.int64), k=k) if index else []
     people = {
         p.pk: p

@@ -71,9 +71,9 @@ def _decode(data: bytes) -> Network | None:
         return None  # an unreadable blob is rebuilt, never trusted
 
 
-# The last arrays each process decoded, by owner: (stored blob's token, network). A page then reads one
-# small row (the revision and the day's fits) instead of the whole blob, and the engine's
-# per-snapshot memo (engine.snapshot.settled) lives on between the requests of a revision.
+# The last arrays each process decoded, by owner: (stored blob's token, network). A page then
+# reads one small row (the revision, the token and the day's fits) instead of the whole blob,
+# and the engine's per-snapshot memo (engine.snapshot.memo) lives on between its requests.
 _DECODED: dict[int, tuple[str, Network]] = {}
 KEEP_DECODED = 4  # owners kept decoded per process
 

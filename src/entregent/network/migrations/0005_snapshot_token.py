@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0004_imports'),
+        ("network", "0004_imports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='snapshotcache',
-            name='token',
-            field=models.CharField(blank=True, default='', max_length=32, verbose_name='mark'),
+            model_name="snapshotcache",
+            name="token",
+            field=models.CharField(blank=True, default="", max_length=32, verbose_name="mark"),
         ),
     ]
