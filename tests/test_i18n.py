@@ -14,20 +14,24 @@ LOCALE = Path(entregent.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
 
 
 def _read_po(path: Path) -> dict[str, str]:
-    """msgid → msgstr of a .po file, flagging fuzzy entries with a "#fuzzy " prefix."""
+    """msgid → msgstr of a .po file, flagging fuzzy entries with a "#fuzzy " prefix; a message
+    with a context is keyed "context\x04msgid", as gettext's compiled catalogue keys it."""
     entries: dict[str, str] = {}
-    msgid = msgstr = plural = None
+    msgid = msgstr = plural = context = None
     current = None
     fuzzy = False
 
     def flush() -> None:
         if msgid is not None and msgid != "":
             translated = msgstr if plural is None or plural else ""  # every plural form filled
-            entries[msgid] = ("#fuzzy " if fuzzy else "") + (translated or "")
+            key = f"{context}\x04{msgid}" if context else msgid
+            entries[key] = ("#fuzzy " if fuzzy else "") + (translated or "")
 
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            context = ast.literal_eval(line[8:])
         elif line.startswith("msgid "):
             flush()
             msgid, msgstr, plural, current = ast.literal_eval(line[6:]), None, None, "id"
@@ -46,7 +50,7 @@ def _read_po(path: Path) -> dict[str, str]:
                 plural += ast.literal_eval(line)
         elif not line.strip():
             flush()
-            msgid = msgstr = plural = current = None
+            msgid = msgstr = plural = current = context = None
             fuzzy = False
     return entries
 

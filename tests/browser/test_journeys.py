@@ -43,12 +43,14 @@ def test_it_marks_a_move_done_in_place(signed_in) -> None:
 
 def test_it_switches_to_french_and_back(signed_in) -> None:
     page = signed_in
+    page.get_by_label("Language").select_option("fr")
     with page.expect_navigation():
-        page.get_by_label("Language").select_option("fr")
+        page.get_by_role("button", name="Change", exact=True).click()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Vos gestes du")
+    page.get_by_label("Langue").select_option("en")
     with page.expect_navigation():
-        page.get_by_label("Langue").select_option("en")
+        page.get_by_role("button", name="Changer", exact=True).click()
     assert page.locator("html").get_attribute("lang") == "en"
 
 

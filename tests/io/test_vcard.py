@@ -904,3 +904,13 @@ def test_it_never_raises_on_mutated_real_cards(data: st.DataObject) -> None:
     parsed = parse_vcards(bytes(mutated))
     assert isinstance(parsed, Parsed)
     assert parsed.read_anything or parsed.notices
+
+
+def test_it_keeps_particles_with_the_family_name_on_export() -> None:
+    from entregent.io.vcard import _n_value
+
+    assert _n_value("Éloïse Le Bihan") == "Le Bihan;Éloïse;;;"
+    assert _n_value("Jean de La Fontaine") == "de La Fontaine;Jean;;;"
+    assert _n_value("Ada Lovelace") == "Lovelace;Ada;;;"
+    assert _n_value("Le Goff") == "Goff;Le;;;"  # two words: no given name left otherwise
+    assert _n_value("Madonna") == ";Madonna;;;"

@@ -139,3 +139,22 @@ def test_it_renders_names_as_text(me, web) -> None:
     services.add_person(me.owner, "<script>alert(1)</script>")
     options = web.get(reverse("quick-names"), {"person": "<script"}).content.decode()
     assert "<script>" not in options and "&lt;script&gt;" in options
+
+
+def test_it_warns_before_adding_a_namesake(me, web) -> None:
+    yves = services.add_person(me.owner, "Yves Martin")
+    response = web.post(reverse("quick-add"), {"what": "person", "full_name": "yves martin"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "already have someone" in page
+    assert reverse("person", args=[yves.pk]) in page and 'name="anyway"' in page
+    assert Person.objects.filter(owner=me.owner, name_key="yves martin").count() == 1
+    web.post(reverse("quick-add"), {"what": "person", "full_name": "Yves Martin", "anyway": "1"})
+    assert Person.objects.filter(owner=me.owner, name_key="yves martin").count() == 2
+
+
+def test_it_prefills_from_the_link(me, web) -> None:
+    yves = services.add_person(me.owner, "Yves Martin")
+    page = web.get(reverse("quick-add"), {"what": "interaction", "person": f"#{yves.pk}"})
+    assert f'value="#{yves.pk}"' in page.content.decode()
+    person_page = web.get(reverse("person", args=[yves.pk])).content.decode()
+    assert f"what=interaction&amp;person=%23{yves.pk}" in person_page

@@ -109,6 +109,7 @@ def test_it_reaches_someone_at_an_organisation(demo, web) -> None:
     chains = response.context["chains"]
     assert chains and all(c["step"].people[-1].organization.name == "Banque Lambda" for c in chains)
     assert _reach(web, "someone at Banque Lambda").context["chains"]
+    assert _reach(web, "quelqu’un chez Banque Lambda").context["chains"]  # curly apostrophe
 
 
 def test_it_prefers_the_organisation_named_exactly(owner, me, web) -> None:

@@ -57,6 +57,7 @@ def test_it_marks_a_move_done_in_place(demo, web) -> None:
     before = Interaction.objects.filter(owner=demo).count()
     response = web.post(reverse("decide", args=["done"]), {"key": key}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b'class="move decided done"' in response.content
+    assert b'id="loops" aria-labelledby="loops-title" hx-swap-oob="true"' in response.content
     assert Interaction.objects.filter(owner=demo).count() == before + 1
     assert Move.objects.get(owner=demo).state == "done"
     assert key not in web.get("/").content.decode()

@@ -587,10 +587,22 @@ def _escape_uri(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
+# Lower-case words that open a family name ("Le Bihan", "de La Fontaine", "van der Berg").
+_PARTICLES = frozenset(
+    "le la les de du des d' l' van von der den ter ten da di del della dos das st saint mac".split()
+)
+
+
 def _n_value(full_name: str) -> str:
-    """N guessed from the full name: the last word as family name, the rest as given names."""
+    """N guessed from the full name: the last word and the particles before it as family name
+    ("Éloïse Le Bihan" → Le Bihan; Éloïse), the rest as given names."""
     words = full_name.split()
-    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", " ".join(words))
+    if len(words) < 2:
+        return f";{_escape(' '.join(words))};;;"
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    family, given = " ".join(words[start:]), " ".join(words[:start])
     return f"{_escape(family)};{_escape(given)};;;"
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from entregent.engine.text import fold
 
@@ -352,13 +353,14 @@ class Intro(Owned):
     """An introduction: the requester asks the intermediary to connect them with the target."""
 
     class State(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        ASKED = "asked", _("asked")
-        MADE = "made", _("made")
-        MET = "met", _("met")
-        OUTCOME_REPORTED = "outcome_reported", _("outcome reported")
-        THANKED = "thanked", _("thanked")
-        DECLINED = "declined", _("declined")
+        # In context: "met" is a need met elsewhere, and French agrees with "la mise en relation".
+        PLANNED = "planned", pgettext_lazy("introduction", "planned")
+        ASKED = "asked", pgettext_lazy("introduction", "asked")
+        MADE = "made", pgettext_lazy("introduction", "made")
+        MET = "met", pgettext_lazy("introduction", "met")
+        OUTCOME_REPORTED = "outcome_reported", pgettext_lazy("introduction", "outcome reported")
+        THANKED = "thanked", pgettext_lazy("introduction", "thanked")
+        DECLINED = "declined", pgettext_lazy("introduction", "declined")
 
     requester = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("requester")

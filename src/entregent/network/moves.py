@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -838,7 +839,7 @@ def decide(
             person = _person(owner, parts[0])
         said = (
             _("Snoozed until %(day)s.") if state == "snoozed" else _("Dismissed until %(day)s.")
-        ) % {"day": until.isoformat()}
+        ) % {"day": date_format(until, "DATE_FORMAT")}
     kind = {"tell": "recognise", "answer": "recognise", "intro": "goal", "warm": "goal"}.get(
         prefix, "let_go" if prefix == "letgo" else prefix
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -320,9 +321,10 @@ def find(
     limit: int = 20,
     view: NetworkView | None = None,
     person: Person | None = None,
+    people: Collection[int] | None = None,
 ) -> Opportunities:
     """Match open needs with my open offers and with other contacts' offers, and rank them
-    (only `person`'s needs when given: the person page).
+    (only `person`'s needs when given: the person page; only `people`'s: a reach's first steps).
 
     1. Embed new or edited needs and offers once (stored), unless the lexical matcher is used.
     2. Score the (need, offer) pairs a block of needs at a time (float32); keep, per need, the
@@ -335,6 +337,8 @@ def find(
     needs_qs = Need.objects.filter(owner=owner, status=Status.OPEN, person__is_me=False)
     if person is not None:
         needs_qs = needs_qs.filter(person=person)
+    if people is not None:
+        needs_qs = needs_qs.filter(person_id__in=list(people))
     needs = list(needs_qs.select_related("person").order_by("pk"))
     offers = list(
         Offer.objects.filter(owner=owner, status=Status.OPEN)

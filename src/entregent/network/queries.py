@@ -168,7 +168,7 @@ def people_list(
             last_contact=Max("interactions__occurred_at"),
             interaction_count=Count("interactions", distinct=True),
         )
-        .order_by("full_name", "pk")
+        .order_by("name_key", "pk")  # accents aside: Élodie sorts with the E
     )
 
 

@@ -59,7 +59,7 @@ class Reach:
 
 def resolve_target(owner: AbstractBaseUser, text: str) -> tuple[str, list[Person]]:
     """A person, "someone at <organisation>", an organisation's name, or "goal:<id>"."""
-    raw = text.strip()
+    raw = text.strip().replace("\u2019", "'")  # a typographic apostrophe, as in "quelqu’un"
     folded = fold(raw)
     if folded.startswith("goal:") and folded[5:].isdigit():
         goal = Goal.objects.filter(owner=owner, pk=int(folded[5:])).first()
@@ -258,7 +258,9 @@ def reach(
         )
     }
     if chains and gifts is None:
-        gifts = opportunities.find(owner, now, limit=10_000, view=view)
+        # Only what the first people of these chains need: the give-first of each chain.
+        first = {int(m.ids[c.people[0]]) for c in chains}
+        gifts = opportunities.find(owner, now, limit=10_000, view=view, people=first)
     me = Person.objects.filter(owner=owner, is_me=True).first()
     steps = []
     for chain in chains:

@@ -28,6 +28,7 @@ from entregent.network.errors import EntregentError
 from entregent.network.explain import capacity_of
 from entregent.network.models import ContactPoint, Offer, Person, Preferences, Status
 from entregent.web.imports import too_big
+from entregent.web.params import is_number
 
 # The address `ENTREGENT_PUBLIC_URL` has when nobody set it: then the address the browser
 # uses is the better guess for the feed (the server may run on another port or host).
@@ -213,7 +214,7 @@ def _number(raw: str, refused: str) -> int | None:
     text = raw.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not is_number(text):
         raise ValueError(refused)
     return int(text)
 

@@ -135,9 +135,11 @@ def sweep(now: float | None = None) -> int:
     limit = (now or time.time()) - KEEP_FOR.total_seconds()
     removed = 0
     for user in root.iterdir():
-        if not user.is_dir():
+        try:
+            folders = list(user.iterdir()) if user.is_dir() else []
+        except OSError:  # removed meanwhile by a confirm or a cancel
             continue
-        for folder in user.iterdir():
+        for folder in folders:
             try:
                 stale = folder.stat().st_mtime < limit
             except OSError:

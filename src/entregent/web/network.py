@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from entregent.network import health, queries
 from entregent.network.errors import EntregentError
 from entregent.network.explain import NetworkView, cadence_label, circle_label, network_view
 from entregent.network.models import Link, Person
+from entregent.web.params import is_number
 
 # The circles picture: SIZE × SIZE user units, the user at the centre, one band per circle.
 SIZE = 600
@@ -318,8 +320,9 @@ def _choices(owner: AbstractBaseUser, view: NetworkView, chosen: Person | None) 
         active.append(chosen.pk)
     return list(
         Person.objects.filter(owner=owner, pk__in=active, is_me=False)
-        .only("full_name")
-        .order_by("full_name", "pk")
+        .select_related("organization")
+        .only("full_name", "name_key", "organization__name")
+        .order_by("name_key", "pk")
     )
 
 
@@ -338,7 +341,7 @@ def _centre(
         message = ""
     around = request.GET.get("around", "").strip()
     if around:
-        if not around.isdigit():
+        if not is_number(around):
             raise Http404
         return get_object_or_404(Person, owner=request.user, pk=int(around)), message
     m = view.measures
@@ -369,7 +372,10 @@ def network(request: HttpRequest) -> HttpResponse:
         "me": me,
     }
     if request.htmx and request.htmx.target == "around":
-        return render(request, "web/_network_around.html", context)
+        response = render(request, "web/_network_around.html", context)
+        # The same address gives the whole page or this part: caches must keep both apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     m = view.measures
     drawn = [int(p) for p in m.ids[m.circle < circles.OUTSIDE]]
     names = dict(

@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ from entregent.network.models import (
     Task,
 )
 from entregent.network.moves import TELL_THRESHOLD
+from entregent.web.params import is_number
 
 TIMELINE_PAGE = 20  # entries per page of the timeline
 KNOWS_SHOWN = 24  # people shown under "who they know", of each kind (declared, observed)
@@ -199,7 +201,7 @@ def _offsets(request: HttpRequest) -> tuple[int, int, int]:
     values = []
     for key in ("i", "f", "n"):
         raw = request.GET.get(key, "0")
-        values.append(int(raw) if raw.isdigit() else 0)
+        values.append(int(raw) if is_number(raw) else 0)
     return values[0], values[1], values[2]
 
 
@@ -375,7 +377,7 @@ def _items_context(
 def _editing(request: HttpRequest, kind: str) -> int | None:
     """The item shown as a form without JavaScript: ?edit=needs-12."""
     which, _sep, pk = request.GET.get("edit", "").rpartition("-")
-    return int(pk) if which == kind and pk.isdigit() else None
+    return int(pk) if which == kind and is_number(pk) else None
 
 
 def _href(kind: str, value: str) -> str:
@@ -462,7 +464,9 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
     found = opportunities.find(request.user, timezone.now(), person=who, limit=10)
     context = {"person": who, "found": found}
     if request.htmx:
-        return render(request, "web/_person_give.html", context)
+        response = render(request, "web/_person_give.html", context)
+        patch_vary_headers(response, ["HX-Request"])  # the same address serves the full page
+        return response
     return render(request, "web/person_give.html", context)
 
 
@@ -511,7 +515,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
         _failed(request, exc)
     else:
         messages.success(request, _("Logged."))
-    return _back(who, "timeline")
+    return _back(who)  # the top: the message shows, and the measures it changed
 
 
 def _item(kind: str, person: Person, item_pk: int) -> Need | Offer:
@@ -603,7 +607,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
             other,
             kind=post.get("kind", Link.Kind.KNOWS),
             context=post.get("context", ""),
-            strength=int(strength) if strength.isdigit() else 0,
+            strength=int(strength) if is_number(strength) else 0,
         )
     except EntregentError as exc:
         _failed(request, exc)
@@ -622,7 +626,7 @@ def tell(request: HttpRequest, pk: int) -> HttpResponse:
     who = _person(request, pk)
     raw = request.POST.get("offer", "")
     offer = get_object_or_404(
-        Offer, owner=request.user, person__is_me=True, pk=int(raw) if raw.isdigit() else 0
+        Offer, owner=request.user, person__is_me=True, pk=int(raw) if is_number(raw) else 0
     )
     try:
         services.tell_offer(who, offer, channel="web")
@@ -674,7 +678,7 @@ def give_act(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.POST.get("key", "")
     need_id = key[1:].split("-", 1)[0] if key else ""
     if (
-        not need_id.isdigit()
+        not is_number(need_id)
         or not Need.objects.filter(owner=request.user, person=who, pk=int(need_id)).exists()
     ):
         raise Http404

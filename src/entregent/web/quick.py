@@ -14,26 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from entregent.engine.text import fold
 from entregent.network import queries, services
 from entregent.network.errors import Ambiguous, EntregentError, InvalidInput
 from entregent.network.models import Interaction, Person
+from entregent.web.params import safe_next
 
 FORMS = ("person", "interaction", "need", "offer")
 SUGGESTIONS = 12
-
-
-def _next(request: HttpRequest) -> str:
-    """Where to go back to: a local path only, never another site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _person(request: HttpRequest, text: str) -> Person:
@@ -45,6 +35,20 @@ def _save(request: HttpRequest, what: str) -> str:
     """Run one quick-add form through the services; returns what was recorded, in words."""
     post = request.POST
     if what == "person":
+        same = list(
+            Person.objects.filter(
+                owner=request.user, name_key=fold(post.get("full_name", "")), is_me=False
+            ).select_related("organization")[:5]
+        )
+        if same and post.get("anyway") != "1":
+            raise Ambiguous(
+                _(
+                    "You already have someone called “%(name)s”. Open them below, or tick "
+                    "“Add anyway” if this is somebody else."
+                )
+                % {"name": same[0].full_name},
+                same,
+            )
         person = services.add_person(
             request.user,
             post.get("full_name", ""),
@@ -66,7 +70,8 @@ def _save(request: HttpRequest, what: str) -> str:
             [person],
             kind=post.get("kind", ""),
             direction=post.get("direction", ""),
-            occurred_at=day,
+            # Today means now: noon may still be ahead, and the measures ignore the future.
+            occurred_at=None if day in (None, timezone.localdate()) else day,
             summary=post.get("summary", ""),
         )
         return _("Logged a contact with %(name)s.") % {"name": person.full_name}
@@ -96,7 +101,7 @@ def quick_add(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, said)
-            return redirect(_next(request) or "quick-add")
+            return redirect(safe_next(request) or "quick-add")
     return render(
         request,
         "web/quick.html",
@@ -104,8 +109,9 @@ def quick_add(request: HttpRequest) -> HttpResponse:
             "what": what,
             "error": error,
             "candidates": candidates,
-            "posted": request.POST if request.method == "POST" else {},
-            "next": _next(request),
+            # What was typed comes back after an error; a link may prefill (?person=#12).
+            "posted": request.POST if request.method == "POST" else request.GET,
+            "next": safe_next(request),
             "kinds": Interaction.Kind.choices,
             "directions": Interaction.Direction.choices,
             "today": timezone.localdate(),

@@ -27,6 +27,7 @@ from entregent.network import reach as reach_reads
 from entregent.network.errors import Ambiguous, InvalidInput, NotFound
 from entregent.network.explain import ASK_PHRASES, NetworkView, network_view, percent
 from entregent.network.models import Goal, Intro, Organization, Person, Rung, Task
+from entregent.web.params import is_number
 
 DEFAULT_CHAINS = 3
 MAX_CHAINS = 10
@@ -171,7 +172,7 @@ def _org_candidates(owner: Any, text: str) -> list[str]:
 
 
 def _limit(raw: str | None) -> int:
-    return min(max(int(raw), 1), MAX_CHAINS) if raw and raw.isdigit() else DEFAULT_CHAINS
+    return min(max(int(raw), 1), MAX_CHAINS) if raw and is_number(raw) else DEFAULT_CHAINS
 
 
 @login_required
@@ -244,7 +245,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 def _owned_person(request: HttpRequest, field: str) -> Person:
     raw = request.POST.get(field, "")
-    if not raw.isdigit():
+    if not is_number(raw):
         raise Http404
     return get_object_or_404(Person, owner=request.user, pk=int(raw))
 

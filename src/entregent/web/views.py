@@ -30,6 +30,7 @@ from entregent.network import health, moves, queries, services
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import circle_label, network_view
 from entregent.network.models import Person, Tag, Task
+from entregent.web.params import is_number, safe_next
 
 DECISIONS = {"done": "done", "snooze": "snoozed", "dismiss": "dismissed"}
 
@@ -55,6 +56,17 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+def _open_loops(user: object) -> list[Task]:
+    """The gratitude loops still open, the most overdue first (ten at most)."""
+    return list(
+        Task.objects.filter(
+            owner=user, done_at=None, kind__in=(Task.Kind.THANK, Task.Kind.REPORT_OUTCOME)
+        )
+        .select_related("person")
+        .order_by("due", "pk")[:10]
+    )
+
+
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     """Home: the day's moves with their actions, open gratitude loops, a health strip."""
@@ -62,22 +74,13 @@ def today(request: HttpRequest) -> HttpResponse:
     view = network_view(request.user, now)
     day = moves.today(request.user, now, view=view)
     point = health.now_point(request.user, now, view)
-    loops = (
-        Task.objects.filter(
-            owner=request.user,
-            done_at=None,
-            kind__in=(Task.Kind.THANK, Task.Kind.REPORT_OUTCOME),
-        )
-        .select_related("person")
-        .order_by("due", "pk")[:10]
-    )
     return render(
         request,
         "web/today.html",
         {
             "day": day,
             "health": point,
-            "loops": loops,
+            "loops": _open_loops(request.user),
             "today": timezone.localdate(now),
         },
     )
@@ -98,7 +101,10 @@ def decide(request: HttpRequest, action: str) -> HttpResponse:
     except InvalidInput as exc:
         return HttpResponseBadRequest(str(exc))
     if request.htmx:
-        return render(request, "web/_decided.html", {"said": said, "state": state, "key": key})
+        # The loops list comes along (out of band): a thank-you done closes its loop.
+        context = {"said": said, "state": state, "key": key}
+        context |= {"loops": _open_loops(request.user), "today": timezone.localdate()}
+        return render(request, "web/_decided.html", context)
     messages.success(request, said)
     return redirect("today")
 
@@ -158,7 +164,7 @@ def people(request: HttpRequest) -> HttpResponse:
     else:
         # Never in touch goes last on every database (PostgreSQL sorts NULL first otherwise).
         order = (
-            (F("last_contact").desc(nulls_last=True), "full_name", "pk")
+            (F("last_contact").desc(nulls_last=True), "name_key", "pk")
             if filters["sort"] == "last"
             else ()
         )
@@ -192,7 +198,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def tag_people(request: HttpRequest) -> HttpResponse:
     """Add one tag to every person ticked on the list."""
     name = request.POST.get("tag", "").strip()
-    ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("person") if is_number(v)]
     chosen = list(Person.objects.filter(owner=request.user, pk__in=ids))
     if not name or not chosen:
         messages.error(request, _("Tick at least one person and give a tag."))
@@ -207,4 +213,4 @@ def tag_people(request: HttpRequest) -> HttpResponse:
             )
             % {"n": len(chosen), "tag": name.lower()},
         )
-    return redirect(request.POST.get("next") or "people")
+    return redirect(safe_next(request) or "people")
