@@ -14,7 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import beta
 
-from entregent.engine.snapshot import DIRECTIONS, EXCHANGE_STATES, ME, Snapshot, frozen, memo
+from entregent.engine.snapshot import (
+    DIRECTIONS,
+    EXCHANGE_STATES,
+    ME,
+    Snapshot,
+    frozen,
+    memo,
+    settled,
+)
 
 WINDOW_DAYS = 730.0  # initiative is counted over the last two years
 LEDGER_HALF_LIFE = 365.0
@@ -67,6 +75,15 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
     (now − window, now] exactly when it starts by `now` and ends after `now − window`: the
     runs are found once per snapshot and only this test depends on `now`.
     """
+    if window >= 1.0 and settled(snap, now) is not None:
+        # Every run starts by `now`: those in the window are the ones ending after its start,
+        # a suffix of each side's runs sorted by their end.
+        counts = []
+        for last, rel in _runs_by_side(snap):
+            cut = int(np.searchsorted(last, now - window, side="right"))
+            counts.append(np.bincount(rel[cut:], minlength=snap.n).astype(np.float64))
+        by_me, by_them, mutual = counts
+        return _balance(by_me, by_them, mutual)
     if window >= 1.0:
         kept = memo(snap)
         if "initiative_runs" not in kept:
@@ -88,13 +105,37 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
     by_me = np.bincount(rel[direction == _ME], minlength=snap.n).astype(np.float64)
     by_them = np.bincount(rel[direction == _THEM], minlength=snap.n).astype(np.float64)
     mutual = np.bincount(rel[direction == _MUTUAL], minlength=snap.n).astype(np.float64)
+    return _balance(by_me, by_them, mutual)
+
+
+def _runs_by_side(snap: Snapshot) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For me, them and mutual: the runs' ends, sorted, and their relationships (once)."""
+    kept = memo(snap)
+    if "initiative_sides" not in kept:
+        runs = _runs(snap)
+        sides = []
+        for side in (_ME, _THEM, _MUTUAL):
+            mine = runs.direction == side
+            order = np.argsort(runs.last[mine], kind="stable")
+            last, rel = runs.last[mine][order], runs.rel[mine][order]
+            last.flags.writeable = rel.flags.writeable = False
+            sides.append((last, rel))
+        kept["initiative_sides"] = sides
+    return kept["initiative_sides"]  # type: ignore[return-value]
+
+
+def _balance(by_me: np.ndarray, by_them: np.ndarray, mutual: np.ndarray) -> Initiative:
+    """ρ and its 90% interval from the counts of initiatives."""
     rho = (by_me + 1.0) / (by_me + by_them + 2.0)
     # The quantiles are costly and most relationships share a few (by_me, by_them) counts.
-    counts = np.stack((by_me, by_them))
-    distinct, back = np.unique(counts, axis=1, return_inverse=True)
-    back = back.reshape(-1)
-    low = beta.ppf(0.05, distinct[0] + 1.0, distinct[1] + 1.0)[back]
-    high = beta.ppf(0.95, distinct[0] + 1.0, distinct[1] + 1.0)[back]
+    # The quantiles are costly and most relationships share a few (by_me, by_them) counts:
+    # each distinct pair, as one integer key, is computed once.
+    me, them = by_me.astype(np.int64), by_them.astype(np.int64)
+    key = me * (int(them.max(initial=0)) + 1) + them
+    _keys, first, back = np.unique(key, return_index=True, return_inverse=True)
+    a, b = by_me[first] + 1.0, by_them[first] + 1.0
+    low = beta.ppf(0.05, a, b)[back.reshape(-1)]
+    high = beta.ppf(0.95, a, b)[back.reshape(-1)]
     return Initiative(by_me, by_them, mutual, rho, low, high, (low > 0.5) | (high < 0.5))
 
 

@@ -127,6 +127,12 @@ def settled(snap: Snapshot, now: float) -> dict[str, object] | None:
     return kept if now >= kept["latest"] else None  # type: ignore[operator]
 
 
+def frozen_array(values: np.ndarray) -> np.ndarray:
+    """A memoised array made read-only, so no caller can change it for the next."""
+    values.flags.writeable = False
+    return values
+
+
 def frozen(result: object) -> object:
     """Make a memoised dataclass of arrays read-only, so no caller can change it for the next."""
     for value in vars(result).values():

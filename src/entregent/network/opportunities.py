@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from entregent.engine import matching
 from entregent.engine.circles import CUTS, OUTSIDE
-from entregent.engine.snapshot import memo, to_days
+from entregent.engine.snapshot import frozen_array, memo, to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import NetworkView, duration, network_view
@@ -152,20 +152,27 @@ def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView
             pk__in=people, organization_id__in=by_org
         ).values_list("pk", "organization_id"):
             out[pid] = by_org[org_id]
-    pairs = np.concatenate([view.links[:, :2], view.observed[:, :2]])
-    wanted = np.fromiter(people, dtype=np.int64)
-    pairs = pairs[np.isin(pairs[:, 0], wanted) | np.isin(pairs[:, 1], wanted)]
-    others = set(pairs.ravel().tolist())
+    kept = memo(view.snapshot)
+    if "known_pairs" not in kept:
+        kept["known_pairs"] = frozen_array(
+            np.concatenate([view.links[:, :2], view.observed[:, :2]])
+        )
+    pairs: np.ndarray = kept["known_pairs"]  # type: ignore[assignment]
     org_of = (
         dict(
-            Person.objects.filter(pk__in=others, organization_id__in=by_org).values_list(
+            Person.objects.filter(owner=owner, organization_id__in=by_org).values_list(
                 "pk", "organization_id"
             )
         )
         if by_org
         else {}
     )
-    for a, b in pairs.tolist():
+    # Only the pairs joining one of these people to a goal (its person, or someone there).
+    wanted = np.fromiter(people, dtype=np.int64)
+    goal_side = np.fromiter(set(by_person) | set(org_of), dtype=np.int64)
+    left, right = np.isin(pairs[:, 0], wanted), np.isin(pairs[:, 1], wanted)
+    hit = (left & np.isin(pairs[:, 1], goal_side)) | (right & np.isin(pairs[:, 0], goal_side))
+    for a, b in pairs[hit].tolist():
         for mine, other in ((a, b), (b, a)):
             if mine in people and mine not in out:
                 if other in by_person:

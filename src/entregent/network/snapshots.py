@@ -112,6 +112,10 @@ def _keep(owner_id: int, token: str, net: Network) -> None:
     """Remember the decoded arrays of a stored blob for this process's next request."""
     if not token:
         return  # stored before blobs were marked: decoded each time until rebuilt
+    # Shared by the requests that follow: read-only, so none can change it for the next.
+    for values in (*vars(net.snapshot).values(), net.observed, net.links):
+        if isinstance(values, np.ndarray):
+            values.flags.writeable = False
     if owner_id not in _DECODED and len(_DECODED) >= KEEP_DECODED:
         _DECODED.pop(next(iter(_DECODED)), None)
     _DECODED[owner_id] = (token, net)
