@@ -288,7 +288,7 @@ def _read_rows(
     for line, row, error in _rows(table):
         if not error and not any(cell.strip() for cell in row):
             continue  # a blank line is no record
-        ref = f"line {line}"
+        ref = _("line %(n)d") % {"n": line}
         problem = _row_problem(table, row, error)
         result = Skipped(ref, problem) if problem else build(table, ref, row)
         if isinstance(result, Skipped):

@@ -303,7 +303,7 @@ def _parse(data: bytes, now: dt.datetime, name: str, window_days: int, parsed: P
     zones = _Zones([block for kind, block in blocks if kind == "VTIMEZONE"])
     events: list[_Event] = []
     for order, block in enumerate(event_blocks, start=1):
-        ref = f"event {order}"
+        ref = _("event %(n)d") % {"n": order}
         try:
             events.append(_read_event(_component(block, nested=False), ref, order, zones))
         except Exception as error:  # one unreadable event must not lose the others

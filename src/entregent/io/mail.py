@@ -569,10 +569,11 @@ def parse_mbox(data: Buffer, *, name: str = "") -> Parsed:
     """Read an mbox (any of mboxo, mboxrd, mboxcl; LF or CRLF) into email interactions."""
     reader = _Reader("mbox")
     number = 0
+    label = _("message %(n)d")  # translated once, not per message
     with _no_gc():
         for number, (start, head_start, end) in enumerate(_message_spans(data), 1):
             reader.add(
-                f"message {number}",
+                label % {"n": number},
                 _header_block(data, head_start, end),
                 _envelope_line(data, start, head_start),
             )
@@ -642,7 +643,9 @@ def parse_maildir(folder: Path) -> Parsed:
         )
     with _no_gc():
         for number, path in enumerate(files, 1):
-            _read_message_file(reader, f"message {number} ({path.parent.name}/{path.name})", path)
+            where = f"{path.parent.name}/{path.name}"
+            ref = _("message %(n)d (%(file)s)") % {"n": number, "file": where}
+            _read_message_file(reader, ref, path)
     return reader.finish()
 
 

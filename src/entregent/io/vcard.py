@@ -96,7 +96,7 @@ class _Card:
     @property
     def ref(self) -> str:
         """Where the card is, for the import report."""
-        return f"card {self.number}"
+        return _("card %(n)d") % {"n": self.number}
 
 
 # --- Reading -------------------------------------------------------------------------------
