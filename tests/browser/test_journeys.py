@@ -139,3 +139,29 @@ def test_it_starts_an_introduction_from_reach_and_moves_it_on(signed_in) -> None
     new.refresh_from_db()
     assert new.status == "made"
     assert not page.errors
+
+
+def test_it_logs_an_interaction_from_a_person_page(signed_in) -> None:
+    from entregent.demo import Y_NAME
+    from entregent.network.models import Interaction
+
+    page = signed_in
+    yves = Person.objects.get(full_name=Y_NAME)
+    before = Interaction.objects.filter(participants=yves).count()
+    page.goto(page.base + "/people/")
+    page.get_by_label("Search").fill("yves")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("link", name=Y_NAME).click()
+    page.wait_for_url(f"**/people/{yves.pk}/")
+    log = page.locator("#log")
+    log.get_by_label("Kind").select_option("meeting")
+    log.get_by_label("they initiated").check()
+    log.get_by_label("Note (optional)").fill("Lunch in Quimper about the rental")
+    log.get_by_role("button", name="Log it").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text().strip() == "Logged."
+    assert "Lunch in Quimper about the rental" in page.locator("#timeline").inner_text()
+    logged = Interaction.objects.filter(participants=yves).order_by("-pk").first()
+    assert Interaction.objects.filter(participants=yves).count() == before + 1
+    assert (logged.kind, logged.direction) == ("meeting", "them")
+    assert not page.errors

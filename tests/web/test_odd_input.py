@@ -1,4 +1,4 @@
-"""Odd numbers in addresses and forms ("²", a thousand digits) get an answer, never an error page."""
+"""Odd numbers in addresses and forms ("²", forty digits) get an answer, never an error page."""
 
 from __future__ import annotations
 
