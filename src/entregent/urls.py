@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("entregent.web.quick")),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("feed/<str:token>.ics", feeds.calendar_feed, name="calendar-feed"),
 ]

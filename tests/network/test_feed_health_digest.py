@@ -152,3 +152,20 @@ def test_it_needs_an_address_and_a_server(owner, me, settings) -> None:
     settings.EMAIL_HOST = ""
     with pytest.raises(InvalidInput, match="ENTREGENT_EMAIL_HOST"):
         digest.send(owner, NOW, to="c@example.org")
+
+
+def test_the_feed_and_the_digest_speak_the_language_chosen_on_the_screens(demo, settings) -> None:
+    web = Client()
+    web.force_login(demo)
+    token = services.new_feed_token(demo)
+    english = Client().get(f"/feed/{token}.ics").content.decode()
+    assert "entregent: the day's moves" in english
+    web.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert services.language_of(demo) == "fr"
+    french = Client().get(f"/feed/{token}.ics").content.decode()  # a calendar app: no cookie
+    assert "X-WR-CALNAME:entregent : les gestes du jour" in french.replace("\r\n ", "")
+    settings.EMAIL_HOST = "smtp.example.org"
+    digest.send(demo, NOW, to="claire@example.org")
+    assert mail.outbox[0].subject == "Vos gestes du 2026-11-29"
+    Client().post("/i18n/setlang/", {"language": "en", "next": "/"})  # anonymous: not stored
+    assert services.language_of(demo) == "fr"

@@ -11,12 +11,13 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from entregent.network import moves
 from entregent.network.errors import EntregentError, InvalidInput
 from entregent.network.models import ContactPoint, Digest
+from entregent.network.services import language_of
 
 
 def text(day_moves: moves.Today, now: dt.datetime) -> str:
@@ -75,7 +76,9 @@ def send(
             _("Email is not set up: set ENTREGENT_EMAIL_HOST (and the other ENTREGENT_EMAIL_*).")
         )
     day = timezone.localdate(now)
-    body = text(moves.today(owner, now, minutes), now)
+    with translation.override(language_of(owner)):  # read in a mailbox: the chosen language
+        body = text(moves.today(owner, now, minutes), now)
+        subject = _("Your moves for %(day)s") % {"day": day.isoformat()}
     try:
         with transaction.atomic():
             claim = Digest.objects.create(owner=owner, day=day, recipient=recipient)
@@ -83,7 +86,7 @@ def send(
         return False, _("Today's digest was already sent.")
     try:
         send_mail(
-            _("Your moves for %(day)s") % {"day": day.isoformat()},
+            subject,
             body,
             None,
             [recipient],

@@ -59,6 +59,8 @@ def percent(p: float) -> str:
 
 def duration(days: float) -> str:
     """A span in days as people say it: "12 days", "8 months", "2 years"."""
+    if days < 1:
+        return _("less than a day")  # "0 days ago" reads as a mistake
     if days < 60:
         n = int(days)
         return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}

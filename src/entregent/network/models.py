@@ -687,8 +687,8 @@ class MergeSuggestion(Owned):
 
 
 class Preferences(models.Model):
-    """A user's own settings: the minutes a day they give their network, their capacity, and
-    the secret of their calendar feed (revocable)."""
+    """A user's own settings: the minutes a day they give their network, their capacity, the
+    secret of their calendar feed (revocable), and their language."""
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -710,6 +710,11 @@ class Preferences(models.Model):
     )
     feed_token = models.CharField(
         _("calendar feed token"), max_length=64, unique=True, null=True, blank=True
+    )
+    # The last language chosen on the screens: the calendar feed and the emailed digest, read
+    # with no browser to ask, speak it too.
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
 
     class Meta:

@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -640,6 +641,7 @@ def set_preferences(
     *,
     daily_minutes: int | object | None = ...,
     capacity: int | object | None = ...,
+    language: str | object = ...,
 ) -> Preferences:
     """Change the user's own settings; a value of None goes back to the server's default."""
     prefs, _created = Preferences.objects.get_or_create(owner=owner)
@@ -651,9 +653,18 @@ def set_preferences(
         if capacity is not None and not 1 <= int(capacity) <= 5000:
             raise InvalidInput(_("Capacity must be between 1 and 5000."))
         prefs.capacity = capacity
+    if language is not ...:
+        prefs.language = _choice(str(language), Language, _("language"))
     prefs.save()
-    snapshots.bump(owner.pk)  # the load is measured against the capacity
+    if capacity is not ...:
+        snapshots.bump(owner.pk)  # the load is measured against the capacity
     return prefs
+
+
+def language_of(owner: User) -> str:
+    """The user's chosen language, else the server's (for what is read without a browser)."""
+    chosen = Preferences.objects.filter(owner=owner).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -151,7 +151,7 @@ def _measures(view: NetworkView, i: int, pid: int) -> list[dict[str, Any]]:
     init, led = m.initiative, m.ledger
     total = max(int(init.by_me[i] + init.by_them[i] + init.mutual[i]), 1)
     headline = {
-        "strength": f"{float(m.strength[i]):.1f}",
+        "strength": number_format(float(m.strength[i]), 1),  # "18,3" in French
         "circle": circle_label(int(m.circle[i])),
         "drift": _("drifting") if m.drifting[i] else _("steady"),
         "reciprocity": _("you %(me)d · them %(them)d · together %(mutual)d")

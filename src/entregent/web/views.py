@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -22,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from entregent.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -39,6 +41,17 @@ DECISIONS = {"done": "done", "snooze": "snoozed", "dismiss": "dismissed"}
 def _demo_password_unchanged(password_hash: str) -> bool:
     """Whether the demo account still has the printed password (hashing is slow: once per hash)."""
     return check_password(DEMO_PASSWORD, password_hash)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also keeps a logged-in user's choice: the calendar feed
+    and the emailed digest, read without a browser, speak it too."""
+    response = i18n_views.set_language(request)
+    chosen = request.POST.get("language", "")
+    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        services.set_preferences(request.user, language=chosen)
+    return response
 
 
 class LoginView(auth_views.LoginView):
