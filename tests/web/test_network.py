@@ -8,14 +8,13 @@ import re
 from types import SimpleNamespace
 
 import numpy as np
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from entregent.demo import X_NAME, Y_NAME, build_demo
+from entregent.demo import X_NAME, Y_NAME
 from entregent.engine import circles
 from entregent.network import services
 from entregent.network.explain import network_view
@@ -23,19 +22,6 @@ from entregent.network.models import Person
 from entregent.web.network import CENTRE, RING_OUTER, circle_picture
 
 NOW = timezone.now()
-
-
-@pytest.fixture
-def demo(owner):
-    build_demo(owner, people=60, seed=7, today=dt.date.today())
-    return owner
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def _page(client: Client, query: str = "", **extra: str) -> str:

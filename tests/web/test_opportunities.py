@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from entregent.demo import Y_NAME, build_demo
+from entregent.demo import Y_NAME
 from entregent.engine import matching
 from entregent.network import services
 from entregent.network.models import Exchange, Intro, Link, Need, Offer, Person
-
-
-@pytest.fixture
-def demo(owner):
-    build_demo(owner, people=60, seed=7, today=dt.date.today())
-    return owner
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def _page(client: Client, **extra: str) -> str:

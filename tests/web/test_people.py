@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,13 +13,6 @@ from entregent.network import services
 from entregent.network.models import Person
 
 NOW = timezone.now()
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def _names(response) -> list[str]:

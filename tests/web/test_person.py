@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from entregent.demo import Y_NAME, build_demo
+from entregent.demo import Y_NAME
 from entregent.engine.snapshot import to_days
 from entregent.engine.strength import strength_history
 from entregent.network import services
@@ -34,19 +34,6 @@ from entregent.network.models import (
 from entregent.web.person import _interactions, month_ends, timeline
 
 NOW = timezone.now()
-
-
-@pytest.fixture
-def demo(owner):
-    build_demo(owner, people=60, seed=7, today=dt.date.today())
-    return owner
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture

@@ -12,13 +12,6 @@ from entregent.network import services
 from entregent.network.models import Interaction, Need, Offer, Person
 
 
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
 def test_it_is_linked_from_every_page(me, web) -> None:
     for url in ("/", "/people/"):
         page = web.get(url).content.decode()

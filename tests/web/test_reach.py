@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from entregent.demo import X_NAME, Y_NAME, build_demo
+from entregent.demo import X_NAME, Y_NAME
 from entregent.network import reaching, services
 from entregent.network.models import Exchange, Goal, Intro, Person, Task
 
 EVIL = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def demo(owner):
-    build_demo(owner, people=60, seed=7, today=dt.date.today())
-    return owner
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def _person(owner, name: str) -> Person:

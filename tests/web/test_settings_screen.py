@@ -17,13 +17,6 @@ from entregent.network.models import ContactPoint, Offer, Person, Preferences
 
 
 @pytest.fixture
-def web(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def network(owner, me) -> Person:
     """A contact of the owner, with an email, and one offer of the owner's own."""
     anne = services.add_person(owner, "Anne Martin", emails=["anne@example.org"], tags=["golf"])

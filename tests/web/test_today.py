@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
-from entregent.demo import Y_NAME, build_demo
+from entregent.demo import Y_NAME
 from entregent.network import moves, services
 from entregent.network.models import Interaction, Move, Person
-
-
-@pytest.fixture
-def demo(owner):
-    build_demo(owner, people=60, seed=7, today=dt.date.today())
-    return owner
-
-
-@pytest.fixture
-def web(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def test_it_asks_to_log_in_first(db) -> None:

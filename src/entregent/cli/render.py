@@ -9,7 +9,6 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
@@ -18,7 +17,7 @@ from rich.text import Text
 from entregent.cli.support import console
 from entregent.engine.circles import CUTS
 from entregent.engine.snapshot import RUNGS
-from entregent.network.explain import NetworkView
+from entregent.network.explain import MEASURE_TITLES, NetworkView
 from entregent.network.models import Person
 from entregent.network.queries import PersonCard
 
@@ -149,17 +148,6 @@ def _section(title: str) -> None:
 
 def _line(text: str) -> None:
     console.print("  " + text, markup=False)
-
-
-MEASURE_TITLES = {
-    "strength": gettext_lazy("Tie strength"),
-    "circle": gettext_lazy("Circle"),
-    "drift": gettext_lazy("Drift"),
-    "reciprocity": gettext_lazy("Initiative"),
-    "ledger": gettext_lazy("Favour ledger"),
-    "recognition": gettext_lazy("Do they know me?"),
-    "ask": gettext_lazy("The ask they can bear"),
-}
 
 
 def measures_json(view: NetworkView, person_id: int) -> dict[str, Any]:

@@ -39,6 +39,18 @@ CAP_PHRASES = (
 )
 
 
+# The measures' names, as the person page and `entregent show` title them.
+MEASURE_TITLES = {
+    "strength": gettext_lazy("Tie strength"),
+    "circle": gettext_lazy("Circle"),
+    "drift": gettext_lazy("Drift"),
+    "reciprocity": gettext_lazy("Initiative"),
+    "ledger": gettext_lazy("Favour ledger"),
+    "recognition": gettext_lazy("Do they know me?"),
+    "ask": gettext_lazy("The ask they can bear"),
+}
+
+
 def cadence_label(days: float) -> str:
     """ "weekly", "monthly"… for a circle's cadence in days."""
     labels = {7.0: _("weekly"), 30.0: _("monthly"), 90.0: _("quarterly"), 365.0: _("yearly")}

@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entregent.engine.snapshot import SECONDS_PER_DAY, to_days
@@ -35,6 +34,7 @@ from entregent.network import opportunities, queries, services
 from entregent.network.errors import Ambiguous, EntregentError, InvalidInput
 from entregent.network.explain import (
     ASK_PHRASES,
+    MEASURE_TITLES,
     NetworkView,
     circle_label,
     duration,
@@ -61,15 +61,6 @@ SPARK_MONTHS = 24
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 240.0, 48.0, 4.0
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")  # never SVG: it runs script
 
-MEASURE_TITLES = {
-    "strength": gettext_lazy("Tie strength"),
-    "circle": gettext_lazy("Circle"),
-    "drift": gettext_lazy("Drift"),
-    "reciprocity": gettext_lazy("Initiative"),
-    "ledger": gettext_lazy("Favour ledger"),
-    "recognition": gettext_lazy("Do they know me?"),
-    "ask": gettext_lazy("The ask they can bear"),
-}
 # The two lists edited in place: the model, and the services that add, reword and close.
 ITEMS = {
     "needs": (Need, services.add_need, services.update_need_text, services.close_need),
