@@ -127,7 +127,6 @@ def _runs_by_side(snap: Snapshot) -> list[tuple[np.ndarray, np.ndarray]]:
 def _balance(by_me: np.ndarray, by_them: np.ndarray, mutual: np.ndarray) -> Initiative:
     """ρ and its 90% interval from the counts of initiatives."""
     rho = (by_me + 1.0) / (by_me + by_them + 2.0)
-    # The quantiles are costly and most relationships share a few (by_me, by_them) counts.
     # The quantiles are costly and most relationships share a few (by_me, by_them) counts:
     # each distinct pair, as one integer key, is computed once.
     me, them = by_me.astype(np.int64), by_them.astype(np.int64)
