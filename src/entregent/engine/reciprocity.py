@@ -14,15 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import beta
 
-from entregent.engine.snapshot import (
-    DIRECTIONS,
-    EXCHANGE_STATES,
-    ME,
-    Snapshot,
-    frozen,
-    memo,
-    settled,
-)
+from entregent.engine.snapshot import DIRECTIONS, EXCHANGE_STATES, ME, Snapshot, once, settled
 
 WINDOW_DAYS = 730.0  # initiative is counted over the last two years
 LEDGER_HALF_LIFE = 365.0
@@ -75,7 +67,7 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
     (now − window, now] exactly when it starts by `now` and ends after `now − window`: the
     runs are found once per snapshot and only this test depends on `now`.
     """
-    if window >= 1.0 and settled(snap, now) is not None:
+    if window >= 1.0 and settled(snap, now):
         # Every run starts by `now`: those in the window are the ones ending after its start,
         # a suffix of each side's runs sorted by their end.
         counts = []
@@ -85,10 +77,7 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
         by_me, by_them, mutual = counts
         return _balance(by_me, by_them, mutual)
     if window >= 1.0:
-        kept = memo(snap)
-        if "initiative_runs" not in kept:
-            kept["initiative_runs"] = frozen(_runs(snap))
-        runs: _Runs = kept["initiative_runs"]  # type: ignore[assignment]
+        runs = once(snap, "initiative_runs", lambda: _runs(snap))
         recent = (runs.first <= now) & (runs.last > now - window)
         rel, direction = runs.rel[recent], runs.direction[recent]
     else:
@@ -110,18 +99,17 @@ def initiative(snap: Snapshot, now: float, window: float = WINDOW_DAYS) -> Initi
 
 def _runs_by_side(snap: Snapshot) -> list[tuple[np.ndarray, np.ndarray]]:
     """For me, them and mutual: the runs' ends, sorted, and their relationships (once)."""
-    kept = memo(snap)
-    if "initiative_sides" not in kept:
+
+    def sides() -> list[tuple[np.ndarray, np.ndarray]]:
         runs = _runs(snap)
-        sides = []
+        out = []
         for side in (_ME, _THEM, _MUTUAL):
             mine = runs.direction == side
             order = np.argsort(runs.last[mine], kind="stable")
-            last, rel = runs.last[mine][order], runs.rel[mine][order]
-            last.flags.writeable = rel.flags.writeable = False
-            sides.append((last, rel))
-        kept["initiative_sides"] = sides
-    return kept["initiative_sides"]  # type: ignore[return-value]
+            out.append((runs.last[mine][order], runs.rel[mine][order]))
+        return out
+
+    return once(snap, "initiative_sides", sides)
 
 
 def _balance(by_me: np.ndarray, by_them: np.ndarray, mutual: np.ndarray) -> Initiative:

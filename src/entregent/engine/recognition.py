@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from entregent.engine.reciprocity import GIVEN
-from entregent.engine.snapshot import DIRECTIONS, KINDS, ME, RUNGS, Snapshot, frozen, settled
+from entregent.engine.snapshot import DIRECTIONS, KINDS, ME, RUNGS, Snapshot, at
 
 _ME, _THEM, _MUTUAL = (DIRECTIONS.index(d) for d in ("me", "them", "mutual"))
 _ACCEPTED = (KINDS.index("meeting"), KINDS.index("call"))  # a meeting or call took two
@@ -32,12 +32,7 @@ class Recognition:
 
 def recognition(snap: Snapshot, now: float) -> Recognition:
     """Infer the level from contacts, favours and introductions up to `now`."""
-    memo = settled(snap, now)
-    if memo is not None:
-        if "recognition" not in memo:
-            memo["recognition"] = frozen(_recognition(snap, np.inf))
-        return memo["recognition"]  # type: ignore[return-value]
-    return _recognition(snap, now)
+    return at(snap, now, "recognition", _recognition)
 
 
 def _recognition(snap: Snapshot, now: float) -> Recognition:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,6 +23,7 @@ EXCHANGE_STATES = ("asked", "given", "declined")
 ME = -1  # the user, where a relationship index is expected (giver or receiver of a favour)
 
 SECONDS_PER_DAY = 86400.0
+T = TypeVar("T")
 
 
 def to_days(moment: dt.datetime | float) -> float:
@@ -95,47 +98,57 @@ class Snapshot:
 
 
 # Results computed once per snapshot object, by snapshot id (dropped when the snapshot goes).
-_MEMOS: dict[int, dict[str, object]] = {}
+_MEMOS: dict[int, dict[str, Any]] = {}
 
 
-def memo(snap: Snapshot) -> dict[str, object]:
-    """A place to keep what depends on the snapshot alone, computed once for its lifetime.
+def once(snap: Snapshot, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept with the snapshot: what depends on the snapshot alone is computed once
+    for its lifetime, and its arrays are made read-only so no caller changes it for the next.
 
     Snapshots are never changed after they are built, which is what makes this safe; the
     network layer keeps one decoded snapshot per revision, so the pages of a revision share it.
     """
-    found = _MEMOS.get(id(snap))
-    if found is None:
-        found = _MEMOS[id(snap)] = {}
+    kept = _MEMOS.get(id(snap))
+    if kept is None:
+        kept = _MEMOS[id(snap)] = {}
         weakref.finalize(snap, _MEMOS.pop, id(snap), None)
-    return found
+    if key not in kept:
+        kept[key] = _read_only(compute())
+    return kept[key]
 
 
-def settled(snap: Snapshot, now: float) -> dict[str, object] | None:
-    """The snapshot's memo when results no longer depend on `now`, else None.
+def settled(snap: Snapshot, now: float) -> bool:
+    """Whether `now` is past every dated record of the snapshot.
 
-    Measures look only at records dated at or before `now`; once `now` is past every dated
-    record (the usual case: the stored arrays hold the past), such a result is the same for any
-    later `now`, so the pages of a day share it instead of recomputing it on every request.
+    Measures look only at records dated at or before `now`; from then on such a result is the
+    same for any later `now` (the usual case: the stored arrays hold the past).
     """
-    kept = memo(snap)
-    if "latest" not in kept:
-        dated = (snap.ev_time, snap.fx_time, snap.intro_time, snap.told_time)
-        kept["latest"] = max(
-            (float(a.max()) for a in dated if a is not None and a.size), default=-np.inf
-        )
-    return kept if now >= kept["latest"] else None  # type: ignore[operator]
+    dated = (snap.ev_time, snap.fx_time, snap.intro_time, snap.told_time)
+    latest = once(
+        snap,
+        "latest",
+        lambda: max((float(a.max()) for a in dated if a is not None and a.size), default=-np.inf),
+    )
+    return now >= latest
 
 
-def frozen_array(values: np.ndarray) -> np.ndarray:
-    """A memoised array made read-only, so no caller can change it for the next."""
-    values.flags.writeable = False
-    return values
+def at(snap: Snapshot, now: float, key: str, compute: Callable[[Snapshot, float], T]) -> T:
+    """`compute(snap, now)`, shared by every `now` past the snapshot's last dated record, so the
+    pages of a day share it instead of recomputing it on every request."""
+    if not settled(snap, now):
+        return compute(snap, now)
+    return once(snap, key, lambda: compute(snap, np.inf))
 
 
-def frozen(result: object) -> object:
-    """Make a memoised dataclass of arrays read-only, so no caller can change it for the next."""
-    for value in vars(result).values():
-        if isinstance(value, np.ndarray):
-            value.flags.writeable = False
-    return result
+def _read_only(value: Any) -> Any:
+    """Lock the arrays of a memoised value: an array, a dataclass of arrays, or a list of them."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _read_only(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for item in vars(value).values():
+            if isinstance(item, np.ndarray):
+                item.flags.writeable = False
+    return value

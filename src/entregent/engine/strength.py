@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
-from entregent.engine.snapshot import Snapshot, frozen, settled
+from entregent.engine.snapshot import Snapshot, at
 
 # Weight of each kind, in the order of snapshot.KINDS: meeting, call, email, message, social, other.
 KIND_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.0, 0.5, 1.0])
@@ -53,12 +53,7 @@ def active_days(snap: Snapshot, now: float) -> ActiveDays:
        that order (the database layer delivers it sorted).
     3. Keep one row per key, with the largest kind weight of that day (np.maximum.reduceat).
     """
-    memo = settled(snap, now)
-    if memo is not None:
-        if "active_days" not in memo:
-            memo["active_days"] = frozen(_active_days(snap, np.inf))
-        return memo["active_days"]  # type: ignore[return-value]
-    return _active_days(snap, now)
+    return at(snap, now, "active_days", _active_days)
 
 
 def _active_days(snap: Snapshot, now: float) -> ActiveDays:

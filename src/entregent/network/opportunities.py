@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from entregent.engine import matching
 from entregent.engine.circles import CUTS, OUTSIDE
-from entregent.engine.snapshot import frozen_array, memo, to_days
+from entregent.engine.snapshot import once, to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import NetworkView, duration, network_view
@@ -125,12 +125,11 @@ def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.n
 
 def _linked(view: NetworkView) -> frozenset[int]:
     """Who already knows whom, as pair keys: the declared links, once per snapshot."""
-    kept = memo(view.snapshot)
-    if "declared_pairs" not in kept:
-        kept["declared_pairs"] = frozenset(
-            (view.links[:, 0] * PAIR_BASE + view.links[:, 1]).tolist()
-        )
-    return kept["declared_pairs"]  # type: ignore[return-value]
+    return once(
+        view.snapshot,
+        "declared_pairs",
+        lambda: frozenset((view.links[:, 0] * PAIR_BASE + view.links[:, 1]).tolist()),
+    )
 
 
 def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView) -> dict[int, str]:
@@ -152,12 +151,11 @@ def _leads_to_goals(owner: AbstractBaseUser, people: set[int], view: NetworkView
             pk__in=people, organization_id__in=by_org
         ).values_list("pk", "organization_id"):
             out[pid] = by_org[org_id]
-    kept = memo(view.snapshot)
-    if "known_pairs" not in kept:
-        kept["known_pairs"] = frozen_array(
-            np.concatenate([view.links[:, :2], view.observed[:, :2]])
-        )
-    pairs: np.ndarray = kept["known_pairs"]  # type: ignore[assignment]
+    pairs = once(
+        view.snapshot,
+        "known_pairs",
+        lambda: np.concatenate([view.links[:, :2], view.observed[:, :2]]),
+    )
     org_of = (
         dict(
             Person.objects.filter(owner=owner, organization_id__in=by_org).values_list(

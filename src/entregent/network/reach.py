@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from entregent.engine import paths
 from entregent.engine.matching import detect_language, strip_intent
-from entregent.engine.snapshot import RUNGS, frozen, memo
+from entregent.engine.snapshot import RUNGS, once
 from entregent.engine.text import fold
 from entregent.network import opportunities, queries
 from entregent.network.errors import NotFound
@@ -95,26 +95,26 @@ def _org(owner: AbstractBaseUser, name: str) -> tuple[str, list[Person]]:
 def _topology(view: NetworkView) -> paths.Graph:
     """Who knows whom as a CSR graph (my hops left at zero): declared links and links seen in
     shared meetings, which depend on the arrays alone, so each snapshot builds it once."""
-    kept = memo(view.snapshot)
-    if "reach_topology" in kept:
-        return kept["reach_topology"]  # type: ignore[return-value]
-    ids = view.measures.ids
-    declared = view.links
-    # Links seen in shared meetings count too; a declared link always wins.
-    observed = view.observed
-    if len(declared) and len(observed):
-        seen = np.isin(
-            observed[:, 0] * PAIR_BASE + observed[:, 1], declared[:, 0] * PAIR_BASE + declared[:, 1]
-        )
-        observed = observed[~seen]
-    links = np.concatenate([declared, observed])
-    a = np.searchsorted(ids, links[:, 0])
-    b = np.searchsorted(ids, links[:, 1])
-    ok = (a < len(ids)) & (b < len(ids))
-    ok[ok] &= (ids[a[ok]] == links[ok, 0]) & (ids[b[ok]] == links[ok, 1])
-    graph = paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], np.zeros(len(ids)))
-    kept["reach_topology"] = frozen(graph)
-    return graph
+
+    def build() -> paths.Graph:
+        ids = view.measures.ids
+        declared = view.links
+        # Links seen in shared meetings count too; a declared link always wins.
+        observed = view.observed
+        if len(declared) and len(observed):
+            seen = np.isin(
+                observed[:, 0] * PAIR_BASE + observed[:, 1],
+                declared[:, 0] * PAIR_BASE + declared[:, 1],
+            )
+            observed = observed[~seen]
+        links = np.concatenate([declared, observed])
+        a = np.searchsorted(ids, links[:, 0])
+        b = np.searchsorted(ids, links[:, 1])
+        ok = (a < len(ids)) & (b < len(ids))
+        ok[ok] &= (ids[a[ok]] == links[ok, 0]) & (ids[b[ok]] == links[ok, 1])
+        return paths.build_graph(len(ids), a[ok], b[ok], links[ok, 2], np.zeros(len(ids)))
+
+    return once(view.snapshot, "reach_topology", build)
 
 
 def build_graph(owner: AbstractBaseUser, view: NetworkView) -> paths.Graph:
