@@ -29,7 +29,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -40,6 +39,7 @@ from entregent.io.loader import Report
 from entregent.network import merging
 from entregent.network.errors import EntregentError
 from entregent.network.models import ContactPoint, MergeSuggestion, Person, PersonSource, Tag
+from entregent.web.params import safe_next
 
 # What the web accepts in one upload, all files together (a mailbox larger than this is
 # better imported with `entregent import`, which reads files of any size in place).
@@ -341,19 +341,23 @@ def _dry_run(request: HttpRequest) -> HttpResponse:
 def import_review(request: HttpRequest, token: str) -> HttpResponse:
     """The dry-run report, file by file, with Confirm and Cancel."""
     meta = _read_json(_upload_dir(request, token) / "upload.json")
-    reports = meta["reports"]
-    return render(
-        request,
-        "web/import_report.html",
-        {
-            "token": token,
-            "reports": reports,
-            "totals": _totals(reports),
-            "dry_run": True,
-            "anything": any(r["read_anything"] for r in reports),
-            "chosen_format": format_label(meta["format"]),
-        },
+    return _report(
+        request, token, meta["reports"], dry_run=True, chosen_format=format_label(meta["format"])
     )
+
+
+def _report(
+    request: HttpRequest, token: str, reports: list[dict], *, dry_run: bool, **extra: object
+) -> HttpResponse:
+    """The import report, file by file: the dry run before Confirm, or what was imported."""
+    context = {
+        "token": token,
+        "reports": reports,
+        "totals": _totals(reports),
+        "dry_run": dry_run,
+        "anything": any(r["read_anything"] for r in reports),
+    }
+    return render(request, "web/import_report.html", context | extra)
 
 
 @login_required
@@ -394,20 +398,10 @@ def import_done(request: HttpRequest, token: str) -> HttpResponse:
     reports = request.session.get("import-done", {}).get(token)
     if reports is None or not _TOKEN.match(token):
         raise Http404
-    return render(
-        request,
-        "web/import_report.html",
-        {
-            "token": token,
-            "reports": reports,
-            "totals": _totals(reports),
-            "dry_run": False,
-            "anything": any(r["read_anything"] for r in reports),
-            "open_suggestions": MergeSuggestion.objects.filter(
-                owner=request.user, state=MergeSuggestion.State.OPEN
-            ).count(),
-        },
+    suggestions = MergeSuggestion.objects.filter(
+        owner=request.user, state=MergeSuggestion.State.OPEN
     )
+    return _report(request, token, reports, dry_run=False, open_suggestions=suggestions.count())
 
 
 # Merge suggestions ------------------------------------------------------------------------------
@@ -462,10 +456,7 @@ def _after_decision(request: HttpRequest, pk: int, said: str, ok: bool) -> HttpR
     if request.htmx:
         return render(request, "web/_import_decided.html", {"said": said, "ok": ok, "pk": pk})
     (messages.success if ok else messages.error)(request, said)
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("duplicates")
+    return redirect(safe_next(request) or "duplicates")
 
 
 @login_required

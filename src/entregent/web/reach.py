@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,7 +26,7 @@ from entregent.network import reach as reach_reads
 from entregent.network.errors import Ambiguous, InvalidInput, NotFound
 from entregent.network.explain import ASK_PHRASES, NetworkView, network_view, percent
 from entregent.network.models import Goal, Intro, Organization, Person, Rung, Task
-from entregent.web.params import is_number
+from entregent.web.params import is_number, safe_next
 
 DEFAULT_CHAINS = 3
 MAX_CHAINS = 10
@@ -52,16 +51,6 @@ STEP_HINTS = {
     "thanked": gettext_lazy("You thanked the intermediary: the gratitude loop closes."),
     "declined": gettext_lazy("The intermediary declined; nothing more is due."),
 }
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    """Where a plain form goes back to: the page it came from, if it is ours."""
-    wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return fallback
 
 
 def _bearable(view: NetworkView, person_id: int) -> int | None:
@@ -255,7 +244,7 @@ def _owned_person(request: HttpRequest, field: str) -> Person:
 def intro_start(request: HttpRequest) -> HttpResponse:
     """Plan reaching a chain's target through its first intermediary (and set the goal)."""
     target, via = _owned_person(request, "target"), _owned_person(request, "via")
-    next_url = _next_url(request, reverse("reach"))
+    next_url = safe_next(request) or reverse("reach")
     try:
         intro = reaching.start_intro(request.user, target, via, why=request.POST.get("why", ""))
     except InvalidInput as exc:
@@ -289,7 +278,7 @@ def intro_advance(request: HttpRequest, pk: int) -> HttpResponse:
     step = request.POST.get("step", "")
     rung = request.POST.get("rung", Rung.ADVICE)
     now = timezone.now()
-    next_url = _next_url(request, reverse("reach"))
+    next_url = safe_next(request) or reverse("reach")
     before = set(intro.tasks.filter(done_at=None).values_list("pk", flat=True))
     said = warning = error = ""
     try:
