@@ -328,6 +328,25 @@ def _people_of(value: str) -> list[tuple[str, str]]:
     return people
 
 
+def _moment(
+    year: str, month: int, day: str, hour: str, minute: str, second: str | None, offset: int
+) -> dt.datetime | None:
+    """The date read off a header or an envelope line, or None when it does not exist (31 Feb);
+    a leap second becomes :59."""
+    try:
+        return dt.datetime(
+            int(year),
+            month,
+            int(day),
+            int(hour),
+            int(minute),
+            min(int(second or 0), 59),
+            tzinfo=_zone(offset),
+        )
+    except ValueError:
+        return None
+
+
 def parse_date(value: str) -> dt.datetime | None:
     """An RFC 5322 date as an aware datetime, or None; "-0000" and missing zones mean UTC."""
     match = _RFC_DATE.match(value)
@@ -336,18 +355,11 @@ def parse_date(value: str) -> dt.datetime | None:
         month_number = _MONTHS.get(month.lower())
         offset = int(zh) * 60 + int(zm)
         if month_number is not None and offset < 24 * 60:
-            try:
-                return dt.datetime(
-                    int(year),
-                    month_number,
-                    int(day),
-                    int(hour),
-                    int(minute),
-                    min(int(second or 0), 59),  # a leap second becomes :59
-                    tzinfo=_zone(-offset if sign == "-" else offset),
-                )
-            except ValueError:
-                pass
+            when = _moment(
+                year, month_number, day, hour, minute, second, -offset if sign == "-" else offset
+            )
+            if when is not None:
+                return when
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -366,18 +378,9 @@ def _envelope_date(text: str) -> dt.datetime | None:
             if zone and zone[0] in "+-" and int(zone[1:3]) < 24:
                 offset = int(zone[1:3]) * 60 + int(zone[3:5])
                 offset = -offset if zone[0] == "-" else offset
-            try:
-                return dt.datetime(
-                    int(year),
-                    month_number,
-                    int(day),
-                    int(hour),
-                    int(minute),
-                    min(int(second or 0), 59),
-                    tzinfo=_zone(offset),
-                )
-            except ValueError:
-                pass
+            when = _moment(year, month_number, day, hour, minute, second, offset)
+            if when is not None:
+                return when
     return parse_date(text)
 
 
