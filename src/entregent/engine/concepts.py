@@ -1,0 +1,189 @@
+"""Concepts a text is about, from a bilingual thesaurus: domain knowledge the model lacks.
+
+The sentence encoder places "babysitter" far from "looks after children on Wednesdays" and
+"levée de fonds" far from "business angels". `concepts.json` lists, for each concept, terms in
+French and in English; a text is about a concept when the stems of one of its terms appear in
+it consecutively, function words aside. French terms are looked for in the text stemmed the
+French way and English terms in the text stemmed the English way, whatever the text's language,
+so "business angels" in a French sentence still counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import snowballstemmer
+
+from entregent.engine.text import fold
+
+LANGUAGES = ("fr", "en")
+
+# Words that carry no topic, dropped from terms and texts alike before comparing stems.
+FUNCTION_WORDS = frozenset(
+    (
+        "le la les l un une des du de d au aux et ou en a à y ce cet cette ces son sa ses "
+        "leur leurs mon ma mes ton ta tes notre nos votre vos pour par avec dans sur sous chez "
+        "qui que quoi dont il elle ils elles on je tu nous vous se s n ne pas plus tres bien "
+        "est sont etre avoir ont qu c j m t "
+        "the a an of for with to and or in on at by from as into about his her their its my "
+        "your our this that these those he she it they we you i me us them is are be been "
+        "who which what very some any all s"
+    ).split()
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_THREAD = threading.local()
+
+
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    """One Snowball stemmer per language and thread (a stemmer is not thread-safe)."""
+    kept = _THREAD.__dict__.setdefault("stemmers", {})
+    if language not in kept:
+        kept[language] = snowballstemmer.stemmer("french" if language == "fr" else "english")
+    return kept[language]
+
+
+def _tokens(text: str) -> list[str]:
+    """Folded words of a text, function words out ("d'enfants" gives "enfants")."""
+    return [w for w in _WORD.findall(fold(text)) if w not in FUNCTION_WORDS]
+
+
+def stems(text: str, language: str) -> tuple[str, ...]:
+    """The text's content words, stemmed with `language`'s stemmer, in order."""
+    stem = _stemmer(language).stemWord
+    return tuple(stem(w) for w in _tokens(text))
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """Concept ids; per language the terms by their first stem, longest first; every term as
+    written, grouped by concept (`starts[k]` is concept k's first)."""
+
+    ids: tuple[str, ...]
+    terms: dict[str, dict[str, list[tuple[tuple[str, ...], int]]]]
+    written: tuple[str, ...]
+    starts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+DEFAULT_PATH = "concepts.json"
+
+
+def _read(path: Path | None) -> str:
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    return resources.files("entregent.engine").joinpath(DEFAULT_PATH).read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Identifies the shipped thesaurus's content, without the second it takes to load it."""
+    return hashlib.sha256(_read(None).encode()).hexdigest()[:12]
+
+
+def load(path: Path | None = None) -> Thesaurus:
+    """Read a thesaurus file ({"concepts": [{"id", "fr": [...], "en": [...]}]})."""
+    raw = _read(path)
+    concepts = json.loads(raw)["concepts"]
+    ids = tuple(c["id"] for c in concepts)
+    written = [[t for language in LANGUAGES for t in c.get(language, [])] for c in concepts]
+    if any(not group for group in written):
+        raise ValueError("every concept needs at least one term")
+    terms: dict[str, dict[str, list[tuple[tuple[str, ...], int]]]] = {}
+    for language in LANGUAGES:
+        by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        seen: set[tuple[tuple[str, ...], int]] = set()
+        for k, concept in enumerate(concepts):
+            for term in concept.get(language, []):
+                key = stems(term, language)
+                if key and (key, k) not in seen:
+                    seen.add((key, k))
+                    by_first.setdefault(key[0], []).append((key, k))
+        for entries in by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        terms[language] = by_first
+    return Thesaurus(
+        ids,
+        terms,
+        tuple(t for group in written for t in group),
+        np.cumsum([0] + [len(group) for group in written[:-1]]),
+    )
+
+
+@lru_cache(maxsize=1)
+def default() -> Thesaurus:
+    """The thesaurus shipped with entregent, read once per process."""
+    return load()
+
+
+def found(text: str, thesaurus: Thesaurus | None = None) -> dict[int, str]:
+    """The concepts a text is about: {concept index: the words of the text that say so}."""
+    if thesaurus is None:
+        return dict(_found_default(text))
+    return _find(text, thesaurus)
+
+
+@lru_cache(maxsize=16384)
+def _found_default(text: str) -> tuple[tuple[int, str], ...]:
+    """`found` with the shipped thesaurus, remembered: the same texts are scored on every page."""
+    return tuple(_find(text, default()).items())
+
+
+def _find(text: str, th: Thesaurus) -> dict[int, str]:
+    words = _tokens(text)
+    out: dict[int, str] = {}
+    for language in LANGUAGES:
+        stem = _stemmer(language).stemWord
+        seq = [stem(w) for w in words]
+        table = th.terms[language]
+        for start, first in enumerate(seq):
+            for key, concept in table.get(first, ()):
+                if concept not in out and tuple(seq[start : start + len(key)]) == key:
+                    out[concept] = _as_written(text, words[start : start + len(key)])
+    return out
+
+
+def _as_written(text: str, folded: list[str]) -> str:
+    """The span of `text` whose folded words are `folded`, as the user wrote it."""
+    spans = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    for i in range(len(spans)):
+        if spans[i][2] != folded[0]:
+            continue
+        j, k = i, 0
+        while j < len(spans) and k < len(folded):
+            if spans[j][2] == folded[k]:
+                k += 1
+            elif spans[j][2] not in FUNCTION_WORDS:
+                break
+            j += 1
+        if k == len(folded):
+            return text[spans[i][0] : spans[j - 1][1]]
+    return " ".join(folded)
+
+
+def matrix(texts: list[str], thesaurus: Thesaurus | None = None) -> np.ndarray:
+    """One row per text over the concepts, L2-normalised (zero when a text names none)."""
+    th = thesaurus or default()
+    out = np.zeros((len(texts), len(th)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        hits = list(found(text, th))
+        if hits:
+            out[i, hits] = 1.0 / np.sqrt(len(hits))
+    return out
+
+
+def related(need: str, offer: str, thesaurus: Thesaurus | None = None) -> list[tuple[str, str]]:
+    """Concepts both texts are about, as (the need's words, the offer's words)."""
+    in_need = found(need, thesaurus)
+    in_offer = found(offer, thesaurus)
+    return [(in_need[k], in_offer[k]) for k in in_need if k in in_offer]

@@ -1,0 +1,155 @@
+"""The concept thesaurus: terms found through stemming, and the raise it gives a pair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from entregent.engine import concepts, matching
+from entregent.engine.concepts import Thesaurus
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Thesaurus:
+    path = tmp_path / "concepts.json"
+    path.write_text(
+        json.dumps(
+            {
+                "concepts": [
+                    {
+                        "id": "childcare",
+                        "fr": ["garde d'enfants", "nounou"],
+                        "en": ["babysitter", "look after children"],
+                    },
+                    {
+                        "id": "fundraising",
+                        "fr": ["levée de fonds", "business angel"],
+                        "en": ["angel investor", "fundraising"],
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    return concepts.load(path)
+
+
+def test_it_finds_terms_through_stemming_and_function_words(small: Thesaurus) -> None:
+    assert concepts.found("Cherche quelqu'un pour garder des enfants", small) == {
+        0: "garder des enfants"
+    }
+    assert concepts.found("Her daughter looks after children midweek", small) == {
+        0: "looks after children"
+    }
+    # A French term in an English sentence and an English one in a French sentence.
+    assert concepts.found("Knows two business angels", small) == {1: "business angels"}
+    assert concepts.found("Prépare une levée de fonds, cherche des angel investors", small) == {
+        1: "levée de fonds"
+    }
+
+
+def test_it_needs_the_whole_term_in_order(small: Thesaurus) -> None:
+    assert concepts.found("Des enfants à garder", small) == {}
+    assert concepts.found("A business plan for an angel", small) == {}
+    assert concepts.found("", small) == {}
+
+
+def test_rows_are_normalised_and_empty_without_a_concept(small: Thesaurus) -> None:
+    rows = concepts.matrix(["une nounou", "nounou et levée de fonds", "un piano à vendre"], small)
+    assert rows.shape == (3, 2) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows, axis=1), [1.0, 1.0, 0.0])
+
+
+def test_related_pairs_say_which_words_meet(small: Thesaurus) -> None:
+    assert concepts.related("Besoin d'une nounou", "Her son is a babysitter", small) == [
+        ("nounou", "babysitter")
+    ]
+    assert concepts.related("Besoin d'une nounou", "Sells honey", small) == []
+
+
+def test_the_blend_only_raises_and_stays_a_score() -> None:
+    scores = np.array([[0.2, 0.6, 0.9], [0.0, 1.0, 0.4]])
+    need = np.array([[1.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    offer = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    out = matching.blend(scores, need, offer)
+    assert out[0, 0] == pytest.approx(0.2 + matching.CONCEPT_WEIGHT * 0.8)
+    assert out[0, 1] == scores[0, 1]  # nothing shared: unchanged
+    assert np.array_equal(out[1], scores[1])  # a need about no known concept
+    assert (out >= scores).all() and (out <= 1.0).all()
+    assert matching.blend(scores, need[:, :0], offer[:, :0]) is scores
+
+
+def test_the_shipped_thesaurus_is_well_formed() -> None:
+    raw = json.loads(
+        (Path(concepts.__file__).with_name(concepts.DEFAULT_PATH)).read_text(encoding="utf-8")
+    )
+    ids = [c["id"] for c in raw["concepts"]]
+    assert len(ids) == len(set(ids)) >= 150
+    for concept in raw["concepts"]:
+        for language in concepts.LANGUAGES:
+            terms = concept[language]
+            assert len(terms) >= 3, (concept["id"], language)
+            for term in terms:
+                assert concepts.stems(term, language), (concept["id"], term)  # never empty
+    assert len(concepts.default()) == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("need", "offer"),
+    [
+        ("Cherche une nounou pour le mercredi", "Her niece is a babysitter"),
+        ("Looking for investors for a seed round", "Connaît des business angels"),
+        ("Besoin d'un plombier", "Fixes leaking pipes and boilers"),
+    ],
+)
+def test_the_shipped_thesaurus_links_everyday_paraphrases(need: str, offer: str) -> None:
+    assert concepts.related(need, offer), (concepts.found(need), concepts.found(offer))
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    model, error = matching.load_encoder()
+    assert model is not None, f"the multilingual model must load from its wheel: {error}"
+    return model
+
+
+def test_profiles_keep_the_best_concepts_and_the_words_found(encoder) -> None:
+    texts = ["Cherche une nounou pour le mercredi", "Sells honey from his own bees", "xyz"]
+    vectors = matching.embed(encoder, texts)
+    rows = matching.profiles(encoder, texts, vectors)
+    assert rows.shape == (3, len(concepts.default())) and rows.dtype == np.float32
+    assert ((rows > 0).sum(axis=1) <= matching.PROFILE_TOP).all()
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)
+    named = list(concepts.found(texts[0]))
+    assert named and rows[0, named].max() == rows[0].max()  # a term found counts fully
+    # Profiles depend only on each text: computed in blocks or one by one, the same.
+    one = matching.profiles(encoder, texts[1:2], vectors[1:2])
+    assert np.allclose(one[0], rows[1], atol=1e-6)
+    assert matching.profiles(encoder, [], vectors[:0]).shape == (0, len(concepts.default()))
+
+
+def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(encoder) -> None:
+    need = ["Cherche une nounou pour le mercredi"]
+    offers = ["Her niece is a babysitter", "Knows a good employment lawyer", "Lives in Nantes"]
+    need_vectors, offer_vectors = matching.embed(encoder, need), matching.embed(encoder, offers)
+    cosine = np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0)
+    scores = matching.combine(
+        cosine,
+        matching.profiles(encoder, need, need_vectors),
+        matching.profiles(encoder, offers, offer_vectors),
+        concepts.matrix(need),
+        concepts.matrix(offers),
+    )
+    assert scores[0, 0] > cosine[0, 0]  # same concept: raised
+    assert concepts.found(offers[1]) and scores[0, 1] < cosine[0, 1]  # other concepts: lowered
+    assert (scores >= 0).all() and (scores <= 1).all()
+    assert int(np.argmax(scores[0])) == 0
+
+
+def test_a_new_thesaurus_means_new_vector_keys(monkeypatch) -> None:
+    before = matching.vector_key("Cherche une nounou")
+    monkeypatch.setattr(concepts, "fingerprint", lambda: "another one")
+    assert matching.vector_key("Cherche une nounou") != before
