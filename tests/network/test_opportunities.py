@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
 from entregent.demo import X_NAME, Y_NAME, build_demo
-from entregent.engine import matching
+from entregent.engine import concepts, matching
 from entregent.network import giving, opportunities, services
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.models import Exchange, Intro, Link, Need, Offer, OfferTold
@@ -250,3 +251,19 @@ def test_it_drafts_in_the_persons_language_without_mixing(owner, me) -> None:
     services.add_offer(me, "I know a great holiday rental deal in Brittany")
     message = opportunities.find(owner, NOW).give[0].message
     assert message.startswith("Bonjour Yves") and "holiday" not in message
+
+
+def test_it_matches_through_a_concept_and_says_which_words_meet(owner, me) -> None:
+    asker = services.add_person(owner, "Zoé Renard")
+    need = services.add_need(asker, "Cherche une nounou pour le mercredi après-midi")
+    services.add_offer(me, "My niece is a babysitter and free midweek")
+    services.add_offer(me, "Knows a good employment lawyer")
+    give = opportunities.find(owner, NOW).give
+    assert [o.offer.text for o in give][:1] == ["My niece is a babysitter and free midweek"]
+    assert ("nounou", "babysitter") in give[0].related
+    need.refresh_from_db()
+    profile = np.frombuffer(bytes(need.profile), dtype=np.float32)
+    assert profile.shape == (len(concepts.default()),) and profile.max() > 0
+    # The same scores from what is stored, without the model (the person page, the day's moves).
+    method, stored = opportunities.stored_scores(owner, [need], [give[0].offer])
+    assert method == "semantic" and stored[0, 0] == pytest.approx(give[0].match, abs=1e-5)

@@ -46,6 +46,8 @@ def test_it_shows_what_i_can_give_mr_y(demo, web) -> None:
     item = items[key]
     assert Y_NAME in item and "holiday rental" in item and "location pour les vacances" in item
     assert re.search(r"match \d+ %", item)
+    # No word in common, but the thesaurus says which words meet.
+    assert "Related terms" in item and "location pour les vacances ≈ holiday rental" in item
     assert "Why it matters now" in item and "Need recorded" in item  # the reasons
     assert 'class="say"' in item and "Bonjour Yves" in item  # the draft, in his language
     assert 'data-copy="say-' in item  # the copy button (shown by the script)

@@ -31,6 +31,7 @@ def _json(op: ops.Opportunity) -> dict[str, Any]:
         "value": round(op.value, 3),
         "score": round(op.score, 3),
         "shared_words": op.shared,
+        "related_terms": [list(pair) for pair in op.related],
         "why": op.reasons,
         "message": op.message,
     }
@@ -55,6 +56,9 @@ def _print(op: ops.Opportunity) -> None:
         % {"match": percent(op.match), "words": words, "score": op.score},
         markup=False,
     )
+    if op.related:
+        pairs = ", ".join(f"{a} ≈ {b}" for a, b in op.related)
+        console.print("      " + _("related terms: %(pairs)s") % {"pairs": pairs}, markup=False)
     console.print("      " + _("Why now: %(why)s") % {"why": " ".join(op.reasons)}, markup=False)
     console.print("      " + _("Say: %(message)s") % {"message": op.message}, markup=False)
 

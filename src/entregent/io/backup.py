@@ -3,8 +3,8 @@
 Ids are renumbered 1, 2, 3… per table in the order of the original ids, and every reference
 follows, so a backup does not depend on the database it came from: backup → restore into an
 empty database → backup gives the same file. Left out, because they are derived and rebuilt
-on use: search keys (recomputed from names), need and offer vectors (recomputed from texts),
-the stored engine arrays, and the calendar feed's secret address.
+on use: search keys (recomputed from names), need and offer vectors and concept profiles
+(recomputed from texts), the stored engine arrays, and the calendar feed's secret address.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ TABLES: tuple[type[models.Model], ...] = (
 )
 # Derived data is rebuilt on use; the calendar feed's secret is not carried to another place
 # (make a new one with `entregent feed --new`).
-DERIVED = {"owner", "name_key", "vector", "vector_key", "feed_token"}
+DERIVED = {"owner", "name_key", "vector", "profile", "vector_key", "feed_token"}
 BATCH = 2000
 
 

@@ -44,17 +44,21 @@ def stale_vectors(owner: User) -> list[Need | Offer]:
 
 @transaction.atomic
 def index_vectors(owner: User, encoder: Any, stale: list[Need | Offer] | None = None) -> int:
-    """Embed the open needs and offers whose text (or the model) changed since last time."""
+    """Embed the open needs and offers whose text (or the model, or the thesaurus) changed since
+    last time, and store each one's concept profile beside its vector."""
     stale = stale_vectors(owner) if stale is None else stale
     for model in (Need, Offer):
         rows = [item for item in stale if isinstance(item, model)]
         if not rows:
             continue
-        vectors = matching.embed(encoder, [item.text for item in rows])
-        for item, vector in zip(rows, vectors, strict=True):
+        texts = [item.text for item in rows]
+        vectors = matching.embed(encoder, texts)
+        profiles = matching.profiles(encoder, texts, vectors)
+        for item, vector, profile in zip(rows, vectors, profiles, strict=True):
             item.vector = vector.astype(np.float32).tobytes()
+            item.profile = profile.astype(np.float32).tobytes()
             item.vector_key = matching.vector_key(item.text)
-        model.objects.bulk_update(rows, ["vector", "vector_key"], batch_size=500)
+        model.objects.bulk_update(rows, ["vector", "profile", "vector_key"], batch_size=500)
     return len(stale)
 
 

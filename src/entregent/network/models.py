@@ -299,9 +299,11 @@ class NeedOrOffer(Owned):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    # The text's embedding (float32 bytes), computed once; `vector_key` says from which text and
-    # model, so an edited text or a new model is re-embedded.
+    # The text's embedding and its concept profile (float32 bytes each, engine/matching),
+    # computed once; `vector_key` says from which text, model and thesaurus, so an edited text,
+    # a new model or a new thesaurus is embedded again.
     vector = models.BinaryField(_("vector"), null=True, blank=True, editable=False)
+    profile = models.BinaryField(_("concept profile"), null=True, blank=True, editable=False)
     vector_key = models.CharField(_("vector key"), max_length=40, blank=True, editable=False)
 
     class Meta:

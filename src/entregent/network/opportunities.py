@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from entregent.engine import matching
+from entregent.engine import concepts, matching
 from entregent.engine.circles import CUTS, OUTSIDE
 from entregent.engine.snapshot import once, to_days
 from entregent.network import giving
@@ -26,13 +26,8 @@ from entregent.network.explain import NetworkView, duration, network_view
 from entregent.network.models import Goal, Need, Offer, Person, Rung, Status
 from entregent.network.queries import PAIR_BASE
 
-# Below these, a pair is not shown. On the evaluation set (bench/data) a cosine of 0.33 keeps
-# 77 % of the right pairs (the issue's own "location pour ses vacances" ↔ "holiday rental"
-# scores 0.34), at the price of a wrong offer above it for two needs in three when the right
-# one is missing — the match percentage is shown, and the ranking puts strong matches first.
-# For key words, 0.4 (about two thirds of the need's words found) keeps 15 % of the right
-# pairs and lets 18 % of needs through with a wrong one: the fallback is prudent, not clever.
-THRESHOLD = {"semantic": 0.33, "lexical": 0.4}
+# Below these a pair is not shown (engine/matching.SHOW_AT says why these values).
+THRESHOLD = matching.SHOW_AT
 FRESH_HALF_LIFE = 30.0  # days: a need loses half its urgency bonus every month
 
 # The value of a move: 1 plus these bonuses (docs/method.md).
@@ -57,6 +52,7 @@ class Opportunity:
     value: float
     reasons: list[str] = field(default_factory=list)
     shared: list[str] = field(default_factory=list)
+    related: list[tuple[str, str]] = field(default_factory=list)  # (need's words, offer's)
     message: str = ""
 
     @property
@@ -100,27 +96,41 @@ def _matcher(owner: AbstractBaseUser) -> tuple[matching.Encoder | None, str | No
     return encoder, error
 
 
-def _stored(item: Need | Offer) -> np.ndarray:
-    """The float32 vector kept with a need or an offer."""
-    return np.frombuffer(bytes(item.vector), dtype=np.float32)
+def _stored(blob: bytes | memoryview) -> np.ndarray:
+    """A float32 array kept with a need or an offer (its vector or its concept profile)."""
+    return np.frombuffer(bytes(blob), dtype=np.float32)
 
 
-def _vectors(items: list[Need] | list[Offer], encoder: matching.Encoder) -> np.ndarray:
-    """Stored vectors, embedding in memory any row that has none (written by another process
-    since indexing, for instance)."""
-    out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+@dataclass(frozen=True)
+class _Side:
+    """What the default matcher needs of the needs, or of the offers: one row per item."""
+
+    vectors: np.ndarray  # sentence vectors
+    profiles: np.ndarray  # concept profiles, from the vectors
+    concepts: np.ndarray  # concepts named word for word (engine/concepts.matrix)
+
+
+def _side(items: list[Need] | list[Offer], encoder: matching.Encoder) -> _Side:
+    """Stored vectors and profiles, computing in memory those of any row that has none
+    (written by another process since indexing, for instance)."""
+    width = len(concepts.default())
+    vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+    profiles = np.zeros((len(items), width), dtype=np.float32)
     missing = []
     for k, item in enumerate(items):
-        if item.vector:
-            out[k] = _stored(item)
+        profile = _stored(item.profile) if item.profile else None
+        if item.vector and profile is not None and profile.size == width:
+            vectors[k], profiles[k] = _stored(item.vector), profile
         else:
             missing.append(k)
     if missing:
         if isinstance(encoder, _Stored):
             encoder = matching.load_encoder()[0]
         if encoder is not None:  # else they stay unmatched until the next indexing
-            out[missing] = matching.embed(encoder, [items[k].text for k in missing])
-    return out
+            texts = [items[k].text for k in missing]
+            vectors[missing] = matching.embed(encoder, texts)
+            profiles[missing] = matching.profiles(encoder, texts, vectors[missing])
+    return _Side(vectors, profiles, concepts.matrix([item.text for item in items]))
 
 
 def _linked(view: NetworkView) -> frozenset[int]:
@@ -291,32 +301,67 @@ def _message(op: Opportunity, me_name: str) -> str:
 
 def _score_rows(
     encoder: matching.Encoder | None, needs: list[Need], offers: list[Offer]
-) -> tuple[str, np.ndarray, np.ndarray | None]:
-    """The method, and what scoring needs: offer vectors (semantic) or the lexical matrix."""
+) -> tuple[str, _Side | np.ndarray, _Side | None]:
+    """The method, and what scoring needs: both sides (semantic) or the lexical matrix."""
     if encoder is None:
         lexical = matching.lexical_scores([n.text for n in needs], [o.text for o in offers])
         return "lexical", lexical.matrix.astype(np.float32), None
-    return "semantic", _vectors(needs, encoder), _vectors(offers, encoder)
+    return "semantic", _side(needs, encoder), _side(offers, encoder)
 
 
 def stored_scores(
     owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]
 ) -> tuple[str, np.ndarray]:
-    """Match quality of each (need, offer) pair from stored vectors, never loading the model:
-    a row with no current vector (a need closed before it was embedded) scores zero. With the
-    key-word matcher, key-word scores."""
+    """Match quality of each (need, offer) pair from stored vectors and profiles, never loading
+    the model: a row with none current (a need closed before it was embedded) scores zero. With
+    the key-word matcher, key-word scores."""
+    need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
-        lexical = matching.lexical_scores([n.text for n in needs], [o.text for o in offers])
-        return "lexical", lexical.matrix
+        lexical = matching.lexical_scores(need_texts, offer_texts)
+        return "lexical", matching.with_concepts(lexical, need_texts, offer_texts).matrix
+    width = len(concepts.default())
 
-    def rows(items: list[Need] | list[Offer]) -> np.ndarray:
-        out = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+    def rows(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
+        vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
+        profiles = np.zeros((len(items), width), dtype=np.float32)
         for k, item in enumerate(items):
-            if item.vector and item.vector_key == matching.vector_key(item.text):
-                out[k] = _stored(item)
-        return out
+            if item.vector and item.profile and item.vector_key == matching.vector_key(item.text):
+                vectors[k], profiles[k] = _stored(item.vector), _stored(item.profile)
+        return vectors, profiles
 
-    return "semantic", rows(needs) @ rows(offers).T
+    (need_vectors, need_profiles), (offer_vectors, offer_profiles) = rows(needs), rows(offers)
+    return "semantic", matching.combine(
+        np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0),
+        need_profiles,
+        offer_profiles,
+        concepts.matrix(need_texts),
+        concepts.matrix(offer_texts),
+    )
+
+
+def _block(
+    need_side: _Side | np.ndarray,
+    offer_side: _Side | None,
+    needs: list[Need],
+    offers: list[Offer],
+    rows: slice,
+) -> np.ndarray:
+    """Scores of a block of needs against every offer: the default matcher's, or the lexical
+    matrix's rows blended with the concepts both texts name."""
+    if isinstance(need_side, _Side) and offer_side is not None:
+        return matching.combine(
+            np.clip(need_side.vectors[rows] @ offer_side.vectors.T, 0.0, 1.0),
+            need_side.profiles[rows],
+            offer_side.profiles,
+            need_side.concepts[rows],
+            offer_side.concepts,
+        )
+    assert isinstance(need_side, np.ndarray)
+    return matching.blend(
+        need_side[rows],
+        concepts.matrix([n.text for n in needs[rows]]),
+        concepts.matrix([o.text for o in offers]),
+    )
 
 
 def find(
@@ -350,7 +395,7 @@ def find(
         .select_related("person")
         .order_by("pk")
     )
-    method, need_side, offer_vectors = _score_rows(encoder, needs, offers)
+    method, need_side, offer_side = _score_rows(encoder, needs, offers)
     notice = (
         None
         if encoder is not None
@@ -367,11 +412,7 @@ def find(
     threshold = THRESHOLD[method]
     kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
     for start in range(0, len(needs), _BLOCK):
-        block = (
-            need_side[start : start + _BLOCK] @ offer_vectors.T
-            if offer_vectors is not None
-            else need_side[start : start + _BLOCK]
-        )
+        block = _block(need_side, offer_side, needs, offers, slice(start, start + _BLOCK))
         for row_i, row in enumerate(block):
             i = start + row_i
             person = needs[i].person_id
@@ -413,6 +454,7 @@ def find(
         for op in items:  # the costly text work, for what is shown only
             op.reasons = _value(view, op.need.person, op.need, t, goals.get(op.need.person_id))[1]
             op.shared = matching.shared_words(op.need.text, op.offer.text)
+            op.related = matching.related_terms(op.need.text, op.offer.text, op.shared)
             op.message = _message(op, me.full_name if me else "")
     return Opportunities(found["give"], found["broker"], method, notice)
 
