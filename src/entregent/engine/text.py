@@ -1,9 +1,12 @@
-"""Text helpers shared by every layer: folding names and words for forgiving comparison."""
+"""Text helpers shared by every layer: folding and stemming words for forgiving comparison."""
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+
+import snowballstemmer
 
 _SPACES = re.compile(r"\s+")
 
@@ -31,3 +34,15 @@ def fold(text: str) -> str:
         )
     )
     return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+_THREAD = threading.local()
+
+
+def stemmer(language: str) -> snowballstemmer.stemmer:
+    """The Snowball stemmer of French ("fr") or English (anything else), one per thread: a
+    stemmer keeps state while it works, and the web server answers from several threads."""
+    kept = _THREAD.__dict__.setdefault("stemmers", {})
+    if language not in kept:
+        kept[language] = snowballstemmer.stemmer("french" if language == "fr" else "english")
+    return kept[language]
