@@ -92,9 +92,11 @@ def load(path: Path | None = None) -> Thesaurus:
     for language in LANGUAGES:
         by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         seen: set[tuple[tuple[str, ...], int]] = set()
+        stem = stemmer(language).stemWord
+        memo: dict[str, str] = {}  # terms share words; stemming is the slow part of loading
         for k, concept in enumerate(concepts):
             for term in concept.get(language, []):
-                key = stems(term, language)
+                key = tuple(memo.get(w) or memo.setdefault(w, stem(w)) for w in _tokens(term))
                 if key and (key, k) not in seen:
                     seen.add((key, k))
                     by_first.setdefault(key[0], []).append((key, k))
