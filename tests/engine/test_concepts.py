@@ -153,3 +153,13 @@ def test_a_new_thesaurus_means_new_vector_keys(monkeypatch) -> None:
     before = matching.vector_key("Cherche une nounou")
     monkeypatch.setattr(concepts, "fingerprint", lambda: "another one")
     assert matching.vector_key("Cherche une nounou") != before
+
+
+def test_the_shipped_thesaurus_finds_each_text_once(monkeypatch) -> None:
+    calls = []
+    real = concepts._find
+    monkeypatch.setattr(concepts, "_find", lambda text, th: calls.append(text) or real(text, th))
+    concepts._found_default.cache_clear()
+    texts = ["Cherche une nounou", "Knows two business angels"]
+    first = concepts.matrix(texts)
+    assert np.array_equal(concepts.matrix(texts), first) and len(calls) == 2  # pages repeat

@@ -167,7 +167,7 @@ def matrix(texts: list[str], thesaurus: Thesaurus | None = None) -> np.ndarray:
     th = thesaurus or default()
     out = np.zeros((len(texts), len(th)), dtype=np.float32)
     for i, text in enumerate(texts):
-        hits = list(found(text, th))
+        hits = list(found(text, thesaurus))  # None: the shipped one, remembered per text
         if hits:
             out[i, hits] = 1.0 / np.sqrt(len(hits))
     return out
