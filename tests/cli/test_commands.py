@@ -356,8 +356,10 @@ def test_it_lists_and_acts_on_opportunities(cli, owner, me) -> None:
     assert data["method"] == "semantic"
     key = f"G{need.pk}-{offer.pk}"
     assert data["give"][0]["key"] == key and data["give"][0]["message"].startswith("Bonjour")
+    assert ["location pour les vacances", "holiday rental"] in data["give"][0]["related_terms"]
     text = cli("opportunities").output
     assert key in text and "Yves Martin" in text
+    assert "related terms: location pour les vacances ≈ holiday rental" in text
     result = cli("give", key, "--rung", "advice", "--note", "sent the contact")
     assert result.exit_code == 0, result.output
     assert Exchange.objects.get().rung == "advice"

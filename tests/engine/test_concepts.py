@@ -110,13 +110,13 @@ def test_the_shipped_thesaurus_links_everyday_paraphrases(need: str, offer: str)
 
 
 @pytest.fixture(scope="module")
-def encoder():
+def encoder() -> matching.Encoder:
     model, error = matching.load_encoder()
     assert model is not None, f"the multilingual model must load from its wheel: {error}"
     return model
 
 
-def test_profiles_keep_the_best_concepts_and_the_words_found(encoder) -> None:
+def test_profiles_keep_the_best_concepts_and_the_words_found(encoder: matching.Encoder) -> None:
     texts = ["Cherche une nounou pour le mercredi", "Sells honey from his own bees", "xyz"]
     vectors = matching.embed(encoder, texts)
     rows = matching.profiles(encoder, texts, vectors)
@@ -131,7 +131,9 @@ def test_profiles_keep_the_best_concepts_and_the_words_found(encoder) -> None:
     assert matching.profiles(encoder, [], vectors[:0]).shape == (0, len(concepts.default()))
 
 
-def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(encoder) -> None:
+def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(
+    encoder: matching.Encoder,
+) -> None:
     need = ["Cherche une nounou pour le mercredi"]
     offers = ["Her niece is a babysitter", "Knows a good employment lawyer", "Lives in Nantes"]
     need_vectors, offer_vectors = matching.embed(encoder, need), matching.embed(encoder, offers)
@@ -149,13 +151,49 @@ def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(encoder) -> None:
     assert int(np.argmax(scores[0])) == 0
 
 
-def test_a_new_thesaurus_means_new_vector_keys(monkeypatch) -> None:
-    before = matching.vector_key("Cherche une nounou")
+def test_a_new_thesaurus_means_new_profiles_not_new_vectors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vector, profile = matching.vector_key("Cherche une nounou"), matching.profile_key("Cherche")
     monkeypatch.setattr(concepts, "fingerprint", lambda: "another one")
-    assert matching.vector_key("Cherche une nounou") != before
+    assert matching.vector_key("Cherche une nounou") == vector  # the model's output is the same
+    assert matching.profile_key("Cherche") != profile
 
 
-def test_the_shipped_thesaurus_finds_each_text_once(monkeypatch) -> None:
+def test_the_longest_term_wins_and_compounds_keep_their_parts(tmp_path: Path) -> None:
+    path = tmp_path / "concepts.json"
+    path.write_text(
+        json.dumps(
+            {
+                "concepts": [
+                    {"id": "kitchen", "fr": ["chef cuisinier", "chef"], "en": ["chef", "cook"]},
+                    {"id": "project", "fr": ["chef de projet"], "en": ["project manager"]},
+                    {"id": "second", "fr": ["sous-chef"], "en": ["sous-chef"]},
+                    {"id": "nanny", "fr": ["nounou"], "en": ["au pair", "nanny"]},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    th = concepts.load(path)
+    assert concepts.found("Cherche un chef de projet", th) == {1: "chef de projet"}
+    assert concepts.found("Cherche un sous-chef", th) == {2: "sous-chef"}
+    assert concepts.found("Connaît un chef", th) == {0: "chef"}
+    # "au pair" would shrink to "pair": left out rather than found in "a pair of shoes".
+    assert concepts.found("Needs a pair of hands", th) == {}
+    assert concepts.found("Besoin d'une nounou", th) == {3: "nounou"}
+
+
+def test_related_terms_leave_out_what_the_key_words_already_say() -> None:
+    need, offer = "Looking for a CTO", "Je connais une future CTO"
+    shared = matching.shared_words(need, offer)
+    assert shared == ["CTO"] and matching.related_terms(need, offer, shared) == []
+    assert matching.related_terms("Besoin d'une nounou", "Her niece is a babysitter", []) == [
+        ("nounou", "babysitter")
+    ]
+
+
+def test_the_shipped_thesaurus_finds_each_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     real = concepts._find
     monkeypatch.setattr(concepts, "_find", lambda text, th: calls.append(text) or real(text, th))

@@ -267,3 +267,48 @@ def test_it_matches_through_a_concept_and_says_which_words_meet(owner, me) -> No
     # The same scores from what is stored, without the model (the person page, the day's moves).
     method, stored = opportunities.stored_scores(owner, [need], [give[0].offer])
     assert method == "semantic" and stored[0, 0] == pytest.approx(give[0].match, abs=1e-5)
+
+
+def test_the_fallback_also_finds_a_paraphrase_through_a_concept(owner, me, monkeypatch) -> None:
+    monkeypatch.setenv("ENTREGENT_MATCHER", "lexical")
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche une nounou pour le mercredi")
+    offer = services.add_offer(me, "My niece is a babysitter")
+    found = opportunities.find(owner, NOW)
+    assert found.method == "lexical" and [o.offer for o in found.give] == [offer]
+    assert found.give[0].shared == [] and ("nounou", "babysitter") in found.give[0].related
+    method, stored = opportunities.stored_scores(owner, [need], [offer])
+    assert method == "lexical" and stored[0, 0] == pytest.approx(found.give[0].match, abs=1e-6)
+
+
+def test_a_closed_need_keeps_its_cosine_after_a_new_thesaurus(owner, me, monkeypatch) -> None:
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche une location pour les vacances en Bretagne")
+    offer = services.add_offer(me, "I know a great holiday rental deal in Brittany")
+    opportunities.find(owner, NOW)  # indexes both
+    Need.objects.filter(pk=need.pk).update(status="met")
+    need.refresh_from_db()
+    offer.refresh_from_db()
+    before = opportunities.stored_scores(owner, [need], [offer])[1][0, 0]
+    monkeypatch.setattr(concepts, "fingerprint", lambda: "a new thesaurus")
+    after = opportunities.stored_scores(owner, [need], [offer])[1][0, 0]
+    # The profile is of the old thesaurus and the closed need is not indexed again: the pair
+    # keeps its cosine (and the concepts found word for word) rather than dropping to zero.
+    encoder, _error = matching.load_encoder()
+    cosine = float(
+        (matching.embed(encoder, [need.text]) @ matching.embed(encoder, [offer.text]).T)[0, 0]
+    )
+    assert after == pytest.approx(cosine, abs=1e-5) and 0 < after < before
+
+
+def test_it_works_out_a_missing_profile_in_memory(owner, me) -> None:
+    asker = services.add_person(owner, "Zoé")
+    services.add_need(asker, "Cherche une nounou pour le mercredi après-midi")
+    offer = services.add_offer(me, "My niece is a babysitter and free midweek")
+    first = opportunities.find(owner, NOW).give[0].match
+    Offer.objects.filter(pk=offer.pk).update(profile=b"\x00" * 12)  # another size: unusable
+    encoder, _error = matching.load_encoder()
+    side = opportunities._side(list(Offer.objects.filter(pk=offer.pk)), encoder)
+    assert side.profiles.shape == (1, len(concepts.default())) and side.profiles.max() > 0
+    Offer.objects.filter(pk=offer.pk).update(profile=None, profile_key="")
+    assert opportunities.find(owner, NOW).give[0].match == pytest.approx(first, abs=1e-5)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -38,11 +39,17 @@ FUNCTION_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 
 def _tokens(text: str) -> list[str]:
-    """Folded words of a text, function words out ("d'enfants" gives "enfants")."""
-    return [w for w in _WORD.findall(fold(text)) if w not in FUNCTION_WORDS]
+    """Folded words of a text, function words out ("d'enfants" gives "enfants") except inside
+    a hyphenated compound ("sous-chef" keeps "sous", or it would mean any chef)."""
+    out: list[str] = []
+    for compound in _COMPOUND.findall(fold(text)):
+        parts = compound.split("-")
+        out.extend(parts if len(parts) > 1 else [w for w in parts if w not in FUNCTION_WORDS])
+    return out
 
 
 def stems(text: str, language: str) -> tuple[str, ...]:
@@ -69,6 +76,7 @@ DEFAULT_PATH = "concepts.json"
 
 
 def _read(path: Path | None) -> str:
+    """The thesaurus file's text: `path`, or the one shipped inside the package."""
     if path is not None:
         return path.read_text(encoding="utf-8")
     return resources.files("entregent.engine").joinpath(DEFAULT_PATH).read_text("utf-8")
@@ -97,6 +105,8 @@ def load(path: Path | None = None) -> Thesaurus:
         for k, concept in enumerate(concepts):
             for term in concept.get(language, []):
                 key = tuple(memo.get(w) or memo.setdefault(w, stem(w)) for w in _tokens(term))
+                if len(key) == 1 and len(_WORD.findall(term)) > 1 and "-" not in term:
+                    continue  # "au pair" would be any "pair": too broad to keep
                 if key and (key, k) not in seen:
                     seen.add((key, k))
                     by_first.setdefault(key[0], []).append((key, k))
@@ -131,21 +141,37 @@ def _found_default(text: str) -> tuple[tuple[int, str], ...]:
 
 
 def _find(text: str, th: Thesaurus) -> dict[int, str]:
+    """`found` with a given thesaurus. The longest terms win: a term inside a longer one found
+    in the text ("chef" in "chef de projet"), in either language, does not count."""
     words = _tokens(text)
-    out: dict[int, str] = {}
+    hits: list[tuple[int, int, int]] = []  # (start, length, concept)
     for language in LANGUAGES:
         stem = stemmer(language).stemWord
         seq = [stem(w) for w in words]
         table = th.terms[language]
         for start, first in enumerate(seq):
             for key, concept in table.get(first, ()):
-                if concept not in out and tuple(seq[start : start + len(key)]) == key:
-                    out[concept] = _as_written(text, words[start : start + len(key)])
+                if tuple(seq[start : start + len(key)]) == key:
+                    hits.append((start, len(key), concept))
+    hits.sort(key=lambda h: -h[1])
+    kept: list[tuple[int, int]] = []
+    out: dict[int, str] = {}
+    for start, length, concept in hits:
+        inside = any(
+            other > length and begin < start + length and start < begin + other
+            for begin, other in kept
+        )
+        if inside:
+            continue
+        kept.append((start, length))
+        if concept not in out:
+            out[concept] = _as_written(text, words[start : start + length])
     return out
 
 
 def _as_written(text: str, folded: list[str]) -> str:
     """The span of `text` whose folded words are `folded`, as the user wrote it."""
+    text = unicodedata.normalize("NFC", text)  # accents as separate marks would split words
     spans = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
     for i in range(len(spans)):
         if spans[i][2] != folded[0]:
@@ -164,7 +190,7 @@ def _as_written(text: str, folded: list[str]) -> str:
 
 def matrix(texts: list[str], thesaurus: Thesaurus | None = None) -> np.ndarray:
     """One row per text over the concepts, L2-normalised (zero when a text names none)."""
-    th = thesaurus or default()
+    th = default() if thesaurus is None else thesaurus
     out = np.zeros((len(texts), len(th)), dtype=np.float32)
     for i, text in enumerate(texts):
         hits = list(found(text, thesaurus))  # None: the shipped one, remembered per text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -117,7 +118,12 @@ def shared_words(need: str, offer: str) -> list[str]:
 
 
 def vector_key(text: str) -> str:
-    """Identifies a stored vector and profile: the model, the thesaurus and the exact text."""
+    """Identifies a stored vector: the model and the exact text it was computed from."""
+    return hashlib.sha256(f"{MODEL_ID}\n{text}".encode()).hexdigest()[:40]
+
+
+def profile_key(text: str) -> str:
+    """Identifies a stored concept profile: the model, the thesaurus and the exact text."""
     fingerprint = concepts.fingerprint()
     return hashlib.sha256(f"{MODEL_ID}\n{fingerprint}\n{text}".encode()).hexdigest()[:40]
 
@@ -226,12 +232,13 @@ CONCEPT_WEIGHT = 0.5
 # With the model, each text gets a concept profile: for every concept, the best cosine between
 # the text and one of the concept's terms (1 for a term found in the text), its PROFILE_TOP best
 # kept. Profiles close PROFILE_WEIGHT of the gap as they agree; two texts that both name known
-# concepts, none shared, lose MISMATCH of their cosine. All three were chosen on the two
-# evaluation sets of bench/data (bench/RESULTS.md), then checked on a third written blind.
+# concepts, none shared, lose MISMATCH of their cosine. All three were chosen on two evaluation
+# sets of bench/data, then checked on two others written blind (bench/RESULTS.md).
 PROFILE_TOP = 3
 PROFILE_WEIGHT = 0.3
 MISMATCH = 0.2
-_TERM_VECTORS: dict[tuple[int, str], np.ndarray] = {}
+_TERMS: list = []  # [encoder, thesaurus fingerprint, term vectors]: one slot
+_TERMS_LOCK = threading.Lock()
 _PROFILE_BLOCK = 256  # texts at a time: a block's term cosines take 256 × 9k floats
 
 
@@ -260,13 +267,14 @@ def with_concepts(scores: Scores, needs: list[str], offers: list[str]) -> Scores
 
 
 def term_vectors(encoder: Encoder) -> np.ndarray:
-    """Every thesaurus term embedded, grouped by concept; once per process (a few seconds)."""
-    key = (id(encoder), concepts.fingerprint())
-    if key not in _TERM_VECTORS:
-        _TERM_VECTORS[key] = np.asarray(
-            encoder.encode(list(concepts.default().written)), dtype=np.float32
-        )
-    return _TERM_VECTORS[key]
+    """Every thesaurus term embedded as texts are (intent phrases stripped), grouped by concept;
+    once per process and encoder. It takes a few seconds: a second thread waits for the first
+    rather than encoding the same terms on the same encoder."""
+    with _TERMS_LOCK:
+        fingerprint = concepts.fingerprint()
+        if not (_TERMS and _TERMS[0] is encoder and _TERMS[1] == fingerprint):
+            _TERMS[:] = [encoder, fingerprint, embed(encoder, list(concepts.default().written))]
+        return _TERMS[2]
 
 
 def profiles(encoder: Encoder, texts: list[str], vectors: np.ndarray) -> np.ndarray:

@@ -71,7 +71,15 @@ TABLES: tuple[type[models.Model], ...] = (
 )
 # Derived data is rebuilt on use; the calendar feed's secret is not carried to another place
 # (make a new one with `entregent feed --new`).
-DERIVED = {"owner", "name_key", "vector", "profile", "vector_key", "feed_token"}
+DERIVED = {
+    "owner",
+    "name_key",
+    "vector",
+    "vector_key",
+    "profile",
+    "profile_key",
+    "feed_token",
+}
 BATCH = 2000
 
 

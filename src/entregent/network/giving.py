@@ -7,7 +7,6 @@ so neither grows past what one can read in a sitting.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -31,19 +30,23 @@ User = AbstractBaseUser
 
 
 def stale_vectors(owner: User) -> list[Need | Offer]:
-    """Open needs and offers whose stored vector is missing or from another text or model."""
+    """Open needs and offers whose stored vector or profile is missing or from another text,
+    model or thesaurus."""
     return [
         item
         for model in (Need, Offer)
         for item in model.objects.filter(owner=owner, status=Status.OPEN).only(
-            "pk", "text", "vector_key"
+            "pk", "text", "vector_key", "profile_key"
         )
         if item.vector_key != matching.vector_key(item.text)
+        or item.profile_key != matching.profile_key(item.text)
     ]
 
 
 @transaction.atomic
-def index_vectors(owner: User, encoder: Any, stale: list[Need | Offer] | None = None) -> int:
+def index_vectors(
+    owner: User, encoder: matching.Encoder, stale: list[Need | Offer] | None = None
+) -> int:
     """Embed the open needs and offers whose text (or the model, or the thesaurus) changed since
     last time, and store each one's concept profile beside its vector."""
     stale = stale_vectors(owner) if stale is None else stale
@@ -56,9 +59,12 @@ def index_vectors(owner: User, encoder: Any, stale: list[Need | Offer] | None = 
         profiles = matching.profiles(encoder, texts, vectors)
         for item, vector, profile in zip(rows, vectors, profiles, strict=True):
             item.vector = vector.astype(np.float32).tobytes()
-            item.profile = profile.astype(np.float32).tobytes()
             item.vector_key = matching.vector_key(item.text)
-        model.objects.bulk_update(rows, ["vector", "profile", "vector_key"], batch_size=500)
+            item.profile = profile.astype(np.float32).tobytes()
+            item.profile_key = matching.profile_key(item.text)
+        model.objects.bulk_update(
+            rows, ["vector", "vector_key", "profile", "profile_key"], batch_size=500
+        )
     return len(stale)
 
 

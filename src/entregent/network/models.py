@@ -300,11 +300,14 @@ class NeedOrOffer(Owned):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The text's embedding and its concept profile (float32 bytes each, engine/matching),
-    # computed once; `vector_key` says from which text, model and thesaurus, so an edited text,
-    # a new model or a new thesaurus is embedded again.
+    # computed once; the keys say from which text and model (and thesaurus, for the profile),
+    # so an edited text, a new model or a new thesaurus is worked out again.
     vector = models.BinaryField(_("vector"), null=True, blank=True, editable=False)
-    profile = models.BinaryField(_("concept profile"), null=True, blank=True, editable=False)
     vector_key = models.CharField(_("vector key"), max_length=40, blank=True, editable=False)
+    profile = models.BinaryField(_("concept profile"), null=True, blank=True, editable=False)
+    profile_key = models.CharField(
+        _("concept profile key"), max_length=40, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True

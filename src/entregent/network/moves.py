@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from entregent.engine import matching
 from entregent.engine import moves as engine
 from entregent.engine.circles import ACTIVE_CIRCLES, CUTS
 from entregent.engine.matching import detect_language, strip_intent
@@ -67,7 +68,10 @@ INNER = 2  # circle index of the 50: "the inner 50"
 FOLLOW_AFTER = dt.timedelta(days=7)  # an ask unanswered this long deserves a gentle nudge
 # Match of one of my offers with one of their needs, to tell them: a little below the
 # give-first thresholds (a hint of what I do, not a gift).
-TELL_THRESHOLD = {"semantic": 0.3, "lexical": 0.35}
+TELL_THRESHOLD = {
+    "semantic": matching.SHOW_AT["semantic"] - 0.03,
+    "lexical": matching.SHOW_AT["lexical"] - 0.05,
+}
 RESCUE_CANDIDATES = 10
 LET_GO_CANDIDATES = 3
 

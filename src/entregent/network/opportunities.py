@@ -96,9 +96,24 @@ def _matcher(owner: AbstractBaseUser) -> tuple[matching.Encoder | None, str | No
     return encoder, error
 
 
-def _stored(blob: bytes | memoryview) -> np.ndarray:
-    """A float32 array kept with a need or an offer (its vector or its concept profile)."""
-    return np.frombuffer(bytes(blob), dtype=np.float32)
+def _current(item: Need | Offer, width: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The item's stored vector and concept profile, each only if it is of the current text,
+    model (and thesaurus, `width` concepts wide); None for what must be worked out again."""
+    vector = (
+        np.frombuffer(bytes(item.vector), dtype=np.float32)
+        if item.vector and item.vector_key == matching.vector_key(item.text)
+        else None
+    )
+    profile = (
+        np.frombuffer(bytes(item.profile), dtype=np.float32)
+        if item.profile and item.profile_key == matching.profile_key(item.text)
+        else None
+    )
+    if vector is not None and vector.size != matching.DIMENSIONS:
+        vector = None
+    if profile is not None and profile.size != width:
+        profile = None
+    return vector, profile
 
 
 @dataclass(frozen=True)
@@ -111,16 +126,16 @@ class _Side:
 
 
 def _side(items: list[Need] | list[Offer], encoder: matching.Encoder) -> _Side:
-    """Stored vectors and profiles, computing in memory those of any row that has none
+    """Stored vectors and profiles, computing in memory those of any row that has none current
     (written by another process since indexing, for instance)."""
     width = len(concepts.default())
     vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
     profiles = np.zeros((len(items), width), dtype=np.float32)
     missing = []
     for k, item in enumerate(items):
-        profile = _stored(item.profile) if item.profile else None
-        if item.vector and profile is not None and profile.size == width:
-            vectors[k], profiles[k] = _stored(item.vector), profile
+        vector, profile = _current(item, width)
+        if vector is not None and profile is not None:
+            vectors[k], profiles[k] = vector, profile
         else:
             missing.append(k)
     if missing:
@@ -304,7 +319,10 @@ def _score_rows(
 ) -> tuple[str, _Side | np.ndarray, _Side | None]:
     """The method, and what scoring needs: both sides (semantic) or the lexical matrix."""
     if encoder is None:
-        lexical = matching.lexical_scores([n.text for n in needs], [o.text for o in offers])
+        need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
+        lexical = matching.with_concepts(
+            matching.lexical_scores(need_texts, offer_texts), need_texts, offer_texts
+        )
         return "lexical", lexical.matrix.astype(np.float32), None
     return "semantic", _side(needs, encoder), _side(offers, encoder)
 
@@ -313,8 +331,8 @@ def stored_scores(
     owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]
 ) -> tuple[str, np.ndarray]:
     """Match quality of each (need, offer) pair from stored vectors and profiles, never loading
-    the model: a row with none current (a need closed before it was embedded) scores zero. With
-    the key-word matcher, key-word scores."""
+    the model: a row with no current vector (a need closed before it was embedded) scores zero.
+    With the key-word matcher, key-word scores."""
     need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
         lexical = matching.lexical_scores(need_texts, offer_texts)
@@ -322,11 +340,16 @@ def stored_scores(
     width = len(concepts.default())
 
     def rows(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
+        # A closed need keeps the vector and profile it had when it was last indexed; one of
+        # an older thesaurus still counts by its cosine and the concepts named word for word.
         vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
         profiles = np.zeros((len(items), width), dtype=np.float32)
         for k, item in enumerate(items):
-            if item.vector and item.profile and item.vector_key == matching.vector_key(item.text):
-                vectors[k], profiles[k] = _stored(item.vector), _stored(item.profile)
+            vector, profile = _current(item, width)
+            if vector is not None:
+                vectors[k] = vector
+            if profile is not None:
+                profiles[k] = profile
         return vectors, profiles
 
     (need_vectors, need_profiles), (offer_vectors, offer_profiles) = rows(needs), rows(offers)
@@ -339,15 +362,9 @@ def stored_scores(
     )
 
 
-def _block(
-    need_side: _Side | np.ndarray,
-    offer_side: _Side | None,
-    needs: list[Need],
-    offers: list[Offer],
-    rows: slice,
-) -> np.ndarray:
-    """Scores of a block of needs against every offer: the default matcher's, or the lexical
-    matrix's rows blended with the concepts both texts name."""
+def _block(need_side: _Side | np.ndarray, offer_side: _Side | None, rows: slice) -> np.ndarray:
+    """Scores of a block of needs against every offer: the default matcher's, or rows of the
+    key-word matrix (already blended with the concepts both texts name)."""
     if isinstance(need_side, _Side) and offer_side is not None:
         return matching.combine(
             np.clip(need_side.vectors[rows] @ offer_side.vectors.T, 0.0, 1.0),
@@ -357,11 +374,7 @@ def _block(
             offer_side.concepts,
         )
     assert isinstance(need_side, np.ndarray)
-    return matching.blend(
-        need_side[rows],
-        concepts.matrix([n.text for n in needs[rows]]),
-        concepts.matrix([o.text for o in offers]),
-    )
+    return need_side[rows]
 
 
 def find(
@@ -412,7 +425,7 @@ def find(
     threshold = THRESHOLD[method]
     kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
     for start in range(0, len(needs), _BLOCK):
-        block = _block(need_side, offer_side, needs, offers, slice(start, start + _BLOCK))
+        block = _block(need_side, offer_side, slice(start, start + _BLOCK))
         for row_i, row in enumerate(block):
             i = start + row_i
             person = needs[i].person_id

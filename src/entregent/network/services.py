@@ -363,8 +363,11 @@ def _reword(item: Need | Offer, text: str, what: str) -> Need | Offer:
     """Change a need's or offer's text, dropping its stored vector (it was of the old text)."""
     clean = _clean_text(text, what, 2000)
     if clean != item.text:
-        item.text, item.vector, item.profile, item.vector_key = clean, None, None, ""
-        item.save(update_fields=["text", "vector", "profile", "vector_key", "updated_at"])
+        item.text, item.vector, item.vector_key = clean, None, ""
+        item.profile, item.profile_key = None, ""
+        item.save(
+            update_fields=["text", "vector", "vector_key", "profile", "profile_key", "updated_at"]
+        )
     return item
 
 
