@@ -201,3 +201,12 @@ def test_the_shipped_thesaurus_finds_each_text_once(monkeypatch: pytest.MonkeyPa
     texts = ["Cherche une nounou", "Knows two business angels"]
     first = concepts.matrix(texts)
     assert np.array_equal(concepts.matrix(texts), first) and len(calls) == 2  # pages repeat
+
+
+def test_an_elided_article_does_not_make_a_term_too_broad(tmp_path: Path) -> None:
+    path = tmp_path / "concepts.json"
+    path.write_text(
+        json.dumps({"concepts": [{"id": "abroad", "fr": ["s'expatrier"], "en": ["expat"]}]}),
+        encoding="utf-8",
+    )
+    assert concepts.found("Voudrait s'expatrier au Canada", concepts.load(path)) == {0: "expatrier"}

@@ -105,7 +105,7 @@ def load(path: Path | None = None) -> Thesaurus:
         for k, concept in enumerate(concepts):
             for term in concept.get(language, []):
                 key = tuple(memo.get(w) or memo.setdefault(w, stem(w)) for w in _tokens(term))
-                if len(key) == 1 and len(_WORD.findall(term)) > 1 and "-" not in term:
+                if len(key) == 1 and len(term.split()) > 1:
                     continue  # "au pair" would be any "pair": too broad to keep
                 if key and (key, k) not in seen:
                     seen.add((key, k))
