@@ -210,3 +210,7 @@ def test_an_elided_article_does_not_make_a_term_too_broad(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     assert concepts.found("Voudrait s'expatrier au Canada", concepts.load(path)) == {0: "expatrier"}
+
+
+def test_a_french_word_that_folds_to_an_english_function_word_still_counts() -> None:
+    assert "thèse de doctorat" in concepts.found("Prépare une thèse de doctorat").values()

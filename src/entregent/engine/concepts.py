@@ -25,7 +25,8 @@ from entregent.engine.text import fold, stemmer
 
 LANGUAGES = ("fr", "en")
 
-# Words that carry no topic, dropped from terms and texts alike before comparing stems.
+# Words that carry no topic, dropped from terms and texts alike before comparing stems. Not
+# "these": folded, it is also the French "thèse".
 FUNCTION_WORDS = frozenset(
     (
         "le la les l un une des du de d au aux et ou en a à y ce cet cette ces son sa ses "
@@ -33,7 +34,7 @@ FUNCTION_WORDS = frozenset(
         "qui que quoi dont il elle ils elles on je tu nous vous se s n ne pas plus tres bien "
         "est sont etre avoir ont qu c j m t "
         "the a an of for with to and or in on at by from as into about his her their its my "
-        "your our this that these those he she it they we you i me us them is are be been "
+        "your our this that those he she it they we you i me us them is are be been "
         "who which what very some any all s"
     ).split()
 )
