@@ -129,23 +129,22 @@ def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_0
 
 def _sweep(
     encoder: matching.Encoder | None,
-    needs: list[str],
-    offers: list[str],
+    texts: tuple[list[str], list[str]],
+    vectors: tuple[np.ndarray, np.ndarray] | None,
+    concept_rows: tuple[np.ndarray, np.ndarray],
     raw: dict[str, np.ndarray],
     answer: np.ndarray,
     mask: np.ndarray,
 ) -> dict[str, dict[str, dict]]:
     """Overall figures at other settings: (top, profile weight, mismatch) with the model,
-    the concept weight without it."""
+    the concept weight without it. Texts, vectors and concept rows are the needs' and the
+    offers', as `evaluate` computed them."""
     settings = (matching.PROFILE_TOP, matching.PROFILE_WEIGHT, matching.MISMATCH)
     out: dict[str, dict[str, dict]] = {"semantic": {}, "lexical": {}}
-    need_concepts, offer_concepts = concepts.matrix(needs), concepts.matrix(offers)
+    (needs, offers), (need_concepts, offer_concepts) = texts, concept_rows
     try:
-        if encoder is not None:
-            need_vectors, offer_vectors = (
-                matching.embed(encoder, needs),
-                matching.embed(encoder, offers),
-            )
+        if encoder is not None and vectors is not None:
+            need_vectors, offer_vectors = vectors
             for top in SWEEP_TOP:
                 matching.PROFILE_TOP = top
                 need_profiles = matching.profiles(encoder, needs, need_vectors)
@@ -224,7 +223,15 @@ def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
             semantic_seconds if method == "semantic" else lexical_seconds, 3
         )
     if sweep:
-        out["sweep"] = _sweep(encoder, needs, offers, raw, answer, masks["all"])
+        out["sweep"] = _sweep(
+            encoder,
+            (needs, offers),
+            (need_vectors, offer_vectors) if encoder is not None else None,
+            (need_concepts, offer_concepts),
+            raw,
+            answer,
+            masks["all"],
+        )
     return out
 
 

@@ -259,10 +259,11 @@ def blend(
     return matrix + (CONCEPT_WEIGHT if weight is None else weight) * agree * (1.0 - matrix)
 
 
-def with_concepts(scores: Scores, needs: list[str], offers: list[str]) -> Scores:
-    """Key-word `scores` of these needs and offers, blended with the concepts they name."""
+def keyword_scores(needs: list[str], offers: list[str]) -> Scores:
+    """The fallback's score: key words and BM25, blended with the concepts both texts name."""
+    lexical = lexical_scores(needs, offers)
     return Scores(
-        blend(scores.matrix, concepts.matrix(needs), concepts.matrix(offers)), scores.method
+        blend(lexical.matrix, concepts.matrix(needs), concepts.matrix(offers)), lexical.method
     )
 
 

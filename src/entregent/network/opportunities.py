@@ -319,10 +319,7 @@ def _score_rows(
 ) -> tuple[str, _Side | np.ndarray, _Side | None]:
     """The method, and what scoring needs: both sides (semantic) or the lexical matrix."""
     if encoder is None:
-        need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
-        lexical = matching.with_concepts(
-            matching.lexical_scores(need_texts, offer_texts), need_texts, offer_texts
-        )
+        lexical = matching.keyword_scores([n.text for n in needs], [o.text for o in offers])
         return "lexical", lexical.matrix.astype(np.float32), None
     return "semantic", _side(needs, encoder), _side(offers, encoder)
 
@@ -335,8 +332,7 @@ def stored_scores(
     With the key-word matcher, key-word scores."""
     need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
-        lexical = matching.lexical_scores(need_texts, offer_texts)
-        return "lexical", matching.with_concepts(lexical, need_texts, offer_texts).matrix
+        return "lexical", matching.keyword_scores(need_texts, offer_texts).matrix
     width = len(concepts.default())
 
     def rows(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
