@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from entregent.network.models import Move, Person
+from entregent.network.models import Dismissal, Move, Person
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,21 @@ def test_it_marks_a_move_done_in_place(signed_in) -> None:
     page.reload()
     assert title not in [h.inner_text() for h in page.locator("li.move h2").all()]
     assert not page.errors
+
+
+def test_it_dismisses_a_wrong_match_in_place_and_undoes_it(signed_in) -> None:
+    page = signed_in
+    page.get_by_role("link", name="Opportunities").first.click()
+    first = page.locator("li.opportunity").first
+    key = first.get_attribute("id")
+    first.get_by_role("button", name="Not a match").click()
+    page.locator(f"#{key}.decided").wait_for()
+    assert "will no longer be proposed" in page.locator(f"#{key}").inner_text()
+    assert Dismissal.objects.count() == 1
+    page.locator(f"#{key}").get_by_role("button", name="Undo").click()
+    page.get_by_text("Restored").wait_for()
+    assert not Dismissal.objects.exists()
+    assert "/opportunities/" in page.url and not page.errors
 
 
 def test_it_switches_to_french_and_back(signed_in) -> None:

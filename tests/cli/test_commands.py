@@ -368,6 +368,22 @@ def test_it_lists_and_acts_on_opportunities(cli, owner, me) -> None:
     assert cli("give", "nonsense").exit_code == 2
 
 
+def test_it_dismisses_an_opportunity_from_the_cli(cli, owner, me) -> None:
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche un expert-comptable pour sa SARL")
+    best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
+    second = services.add_offer(me, "Je tiens la comptabilité de petites sociétés")
+    assert "entregent dismiss KEY" in cli("opportunities").output
+    result = cli("dismiss", f"G{need.pk}-{best.pk}")
+    assert result.exit_code == 0 and "no longer be proposed" in result.output
+    data = json.loads(cli("opportunities", "--json").output)
+    assert [o["key"] for o in data["give"]] == [f"G{need.pk}-{second.pk}"]
+    assert cli("dismiss", f"G{need.pk}-{best.pk}", "--undo").exit_code == 0
+    again = cli("dismiss", f"G{need.pk}-{best.pk}", "--undo")
+    assert again.exit_code == 2 and "not dismissed" in again.output
+    assert cli("dismiss", "G999-999").exit_code != 0
+
+
 def test_it_reaches_and_runs_an_introduction_from_the_cli(demo_cli, owner) -> None:
     data = json.loads(demo_cli("reach", "Xavier Lambert", "--json").output)
     assert data["chains"][0]["people"][0]["name"] == "Yves Martin"

@@ -156,3 +156,23 @@ def test_it_renumbers_the_ids_inside_move_keys(owner, me) -> None:
     backup.restore(target, json.loads(backup.dumps(data)))
     restored = Person.objects.get(owner=target, full_name="Zoé")
     assert Move.objects.get(owner=target).key == f"rescue:{restored.pk}"
+
+
+def test_every_table_a_user_owns_is_backed_up() -> None:
+    from django.apps import apps
+
+    from entregent.network.models import Owned
+
+    owned = {m for m in apps.get_app_config("network").get_models() if issubclass(m, Owned)}
+    assert owned <= set(backup.TABLES), owned - set(backup.TABLES)
+
+
+def test_it_keeps_a_dismissed_match(owner, me) -> None:
+    from entregent.network import opportunities
+
+    need = services.add_need(services.add_person(owner, "Zoé"), "Cherche un comptable")
+    offer = services.add_offer(me, "Je connais un comptable")
+    opportunities.dismiss(owner, f"G{need.pk}-{offer.pk}")
+    first, second = _round_trip(owner, "restored")
+    assert first == second
+    assert len(json.loads(first)["tables"]["dismissal"]) == 1

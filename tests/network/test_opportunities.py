@@ -12,7 +12,7 @@ from entregent.demo import X_NAME, Y_NAME, build_demo
 from entregent.engine import concepts, matching
 from entregent.network import giving, opportunities, services
 from entregent.network.errors import InvalidInput, NotFound
-from entregent.network.models import Exchange, Intro, Link, Need, Offer, OfferTold
+from entregent.network.models import Dismissal, Exchange, Intro, Link, Need, Offer, OfferTold
 
 TODAY = dt.date(2026, 11, 29)
 NOW = timezone.make_aware(dt.datetime(2026, 11, 29, 9, 0))
@@ -312,3 +312,46 @@ def test_it_works_out_a_missing_profile_in_memory(owner, me) -> None:
     assert side.profiles.shape == (1, len(concepts.default())) and side.profiles.max() > 0
     Offer.objects.filter(pk=offer.pk).update(profile=None, profile_key="")
     assert opportunities.find(owner, NOW).give[0].match == pytest.approx(first, abs=1e-5)
+
+
+def test_a_dismissed_pair_gives_way_to_the_next_best_offer(owner, me) -> None:
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche un expert-comptable pour sa SARL")
+    best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
+    second = services.add_offer(me, "Je tiens la comptabilité de petites sociétés")
+    assert [o.offer for o in opportunities.find(owner, NOW).give] == [best]
+    said = opportunities.dismiss(owner, f"g{need.pk}-{best.pk}")
+    assert "no longer be proposed" in said and "Zoé" in said
+    assert [o.offer for o in opportunities.find(owner, NOW).give] == [second]
+    opportunities.dismiss(owner, f"G{need.pk}-{best.pk}")  # twice is once
+    assert Dismissal.objects.count() == 1
+    stored = [Offer.objects.get(pk=best.pk), Offer.objects.get(pk=second.pk)]  # with vectors
+    _method, scores = opportunities.stored_scores(owner, [Need.objects.get(pk=need.pk)], stored)
+    assert scores[0, 0] == 0.0 and scores[0, 1] > 0.3  # telling an offer skips it too
+    opportunities.dismiss(owner, f"G{need.pk}-{best.pk}", undo=True)
+    assert [o.offer for o in opportunities.find(owner, NOW).give] == [best]
+    with pytest.raises(InvalidInput, match="not dismissed"):
+        opportunities.dismiss(owner, f"G{need.pk}-{best.pk}", undo=True)
+
+
+def test_a_dismissed_introduction_is_not_proposed_again(owner, me, monkeypatch) -> None:
+    monkeypatch.setenv("ENTREGENT_MATCHER", "lexical")
+    asker, helper = services.add_person(owner, "Zoé"), services.add_person(owner, "Antoine")
+    need = services.add_need(asker, "Cherche un expert-comptable pour indépendants")
+    offer = services.add_offer(helper, "Connaît un expert-comptable pour indépendants")
+    assert len(opportunities.find(owner, NOW).broker) == 1
+    opportunities.dismiss(owner, f"B{need.pk}-{offer.pk}")
+    assert opportunities.find(owner, NOW).broker == []
+    method, scores = opportunities.stored_scores(owner, [need], [offer])
+    assert method == "lexical" and scores[0, 0] == 0.0
+
+
+def test_dismissing_checks_the_key_and_the_owner(owner, me, outsider) -> None:
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche un comptable")
+    offer = services.add_offer(me, "Je connais un comptable")
+    with pytest.raises(InvalidInput):
+        opportunities.dismiss(owner, "G12")
+    with pytest.raises(NotFound):
+        opportunities.dismiss(outsider, f"G{need.pk}-{offer.pk}")
+    assert not Dismissal.objects.exists()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from entregent.demo import Y_NAME
 from entregent.engine import matching
 from entregent.network import services
-from entregent.network.models import Exchange, Intro, Link, Need, Offer, Person
+from entregent.network.models import Dismissal, Exchange, Intro, Link, Need, Offer, Person
 
 
 def _page(client: Client, **extra: str) -> str:
@@ -128,12 +128,36 @@ def test_it_falls_back_to_key_words_with_a_visible_notice(owner, me, web, monkey
     assert '<span class="tag">comptable</span>' in page
 
 
+def test_not_a_match_hides_the_pair_and_can_be_undone(demo, web) -> None:
+    key = _rental_key(demo)
+    assert 'action="/opportunities/dismiss/"' in _items(_page(web), "G")[key]
+    response = web.post(reverse("opportunities-dismiss"), {"key": key}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="op-{key}"' in html
+    assert "will no longer be proposed for Yves Martin" in html
+    assert 'name="undo" value="1"' in html  # the Undo button
+    assert key not in _items(_page(web), "G")
+    assert Dismissal.objects.filter(owner=demo).count() == 1
+    undone = web.post(
+        reverse("opportunities-dismiss"), {"key": key, "undo": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Restored" in undone.content.decode() and 'name="undo"' not in undone.content.decode()
+    assert key in _items(_page(web), "G")
+    plain = web.post(reverse("opportunities-dismiss"), {"key": key}, follow=True)  # no htmx
+    assert "will no longer be proposed" in plain.content.decode()
+    again = web.post(reverse("opportunities-dismiss"), {"key": "G1"}, HTTP_HX_REQUEST="true")
+    assert 'role="alert"' in again.content.decode()
+    assert web.get(reverse("opportunities-dismiss")).status_code == 405
+
+
 def test_it_checks_ownership(demo, outsider) -> None:
     key = _rental_key(demo)
     client = Client()
     client.force_login(outsider)
     services.ensure_me(outsider, "Outsider")
     assert client.post(reverse("opportunities-act"), {"key": key}).status_code == 404
+    assert client.post(reverse("opportunities-dismiss"), {"key": key}).status_code == 404
+    assert not Dismissal.objects.exists()
     assert not Exchange.objects.filter(need__person__full_name=Y_NAME).exists()
     page = _page(client)
     names = Person.objects.filter(owner=demo).values_list("full_name", flat=True)

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from entregent.demo import Y_NAME
 from entregent.engine.snapshot import to_days
 from entregent.engine.strength import strength_history
-from entregent.network import services
+from entregent.network import opportunities, services
 from entregent.network.explain import network_view
 from entregent.network.models import (
     Exchange,
@@ -291,7 +291,12 @@ def test_it_finds_what_i_can_give_them_after_the_page(owner, me, web, monkeypatc
     part = web.get(url(zoe, "person-give"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in part and f'value="G{need.pk}-{offer.pk}"' in part
     assert "<html" in web.get(url(zoe, "person-give")).content.decode()  # without JavaScript
-    response = web.post(url(zoe, "person-give-act"), {"key": f"G{need.pk}-{offer.pk}"})
+    assert 'name="action" value="dismiss"' in part  # Not a match
+    key = f"G{need.pk}-{offer.pk}"
+    web.post(url(zoe, "person-give-act"), {"key": key, "action": "dismiss"})
+    assert key not in web.get(url(zoe, "person-give"), HTTP_HX_REQUEST="true").content.decode()
+    opportunities.dismiss(owner, key, undo=True)
+    response = web.post(url(zoe, "person-give-act"), {"key": key})
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.status == "met" and Exchange.objects.get().receiver == zoe

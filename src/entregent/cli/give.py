@@ -101,6 +101,7 @@ def opportunities(
     for op in found.broker:
         _print(op)
     console.print("\n" + _("When you have done one: entregent give KEY"), markup=False)
+    console.print(_("When one is not a match: entregent dismiss KEY"), markup=False)
 
 
 @app.command(
@@ -125,3 +126,19 @@ def give(
     user = acting_user()
     render_line = ops.act(user, key, rung=rung, note=note, keep_open=keep_open)
     console.print(f"[green]✓[/green] {escape(render_line)}")
+
+
+@app.command(
+    help=_("Say that an opportunity's offer does not answer its need: it is no longer proposed."),
+    epilog=_epilog("entregent dismiss G12-3", "entregent dismiss G12-3 --undo"),
+)
+@guarded
+def dismiss(
+    key: Annotated[str, typer.Argument(help=_("The key shown by “entregent opportunities”."))],
+    undo: Annotated[
+        bool, typer.Option(help=_("Take it back: the pair may be proposed again."))
+    ] = False,
+) -> None:
+    """Say that an opportunity's offer does not answer its need: it is no longer proposed."""
+    said = ops.dismiss(acting_user(), key, undo=undo)
+    console.print(f"[green]✓[/green] {escape(said)}")

@@ -26,6 +26,7 @@ from entregent.network.errors import InvalidInput
 from entregent.network.models import (
     ContactPoint,
     Digest,
+    Dismissal,
     Exchange,
     Goal,
     Interaction,
@@ -63,6 +64,7 @@ TABLES: tuple[type[models.Model], ...] = (
     Exchange,
     Recognition,
     OfferTold,
+    Dismissal,
     Task,
     Move,
     MergeSuggestion,

@@ -21,6 +21,7 @@ from entregent.network import services, snapshots
 from entregent.network.errors import EntregentError
 from entregent.network.models import (
     ContactPoint,
+    Dismissal,
     Exchange,
     Goal,
     Interaction,
@@ -470,6 +471,14 @@ class OfferToldAdmin(OwnedAdmin):
     search_fields = ("person__full_name", "offer__text")
     list_select_related = ("person", "offer")
     autocomplete_fields = ("person", "offer")
+
+
+@admin.register(Dismissal)
+class DismissalAdmin(OwnedAdmin):
+    list_display = ("need", "offer", "created_at")
+    search_fields = ("need__text", "offer__text", "need__person__full_name")
+    list_select_related = ("need", "offer")
+    autocomplete_fields = ("need", "offer")
 
 
 @admin.register(Goal)

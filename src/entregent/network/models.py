@@ -545,6 +545,29 @@ class OfferTold(Owned):
             raise ValidationError(_("Only your own offers can be told."))
 
 
+class Dismissal(Owned):
+    """The user's word that an offer does not answer a need: the pair is never proposed again,
+    so the next best offer, if any, takes its place."""
+
+    need = models.ForeignKey(
+        Need, on_delete=models.CASCADE, related_name="dismissals", verbose_name=_("need")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="dismissals", verbose_name=_("offer")
+    )
+
+    class Meta:
+        verbose_name = _("dismissed match")
+        verbose_name_plural = _("dismissed matches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "offer"], name="dismissal_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ≠ {self.offer}"
+
+
 class Goal(Owned):
     """Someone, or someone at an organisation, the user wants to reach, and why."""
 

@@ -23,7 +23,7 @@ from entregent.engine.snapshot import once, to_days
 from entregent.network import giving
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import NetworkView, duration, network_view
-from entregent.network.models import Goal, Need, Offer, Person, Rung, Status
+from entregent.network.models import Dismissal, Goal, Need, Offer, Person, Rung, Status
 from entregent.network.queries import PAIR_BASE
 
 # Below these a pair is not shown (engine/matching.SHOW_AT says why these values).
@@ -328,11 +328,13 @@ def stored_scores(
     owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]
 ) -> tuple[str, np.ndarray]:
     """Match quality of each (need, offer) pair from stored vectors and profiles, never loading
-    the model: a row with no current vector (a need closed before it was embedded) scores zero.
-    With the key-word matcher, key-word scores."""
+    the model: a row with no current vector (a need closed before it was embedded) scores zero,
+    and so does a pair the user dismissed. With the key-word matcher, key-word scores."""
     need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
     if os.environ.get("ENTREGENT_MATCHER", "").strip().lower() == "lexical":
-        return "lexical", matching.keyword_scores(need_texts, offer_texts).matrix
+        lexical = matching.keyword_scores(need_texts, offer_texts).matrix
+        lexical[_dismissed(owner, needs, offers)] = 0.0
+        return "lexical", lexical
     width = len(concepts.default())
 
     def rows(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
@@ -349,13 +351,32 @@ def stored_scores(
         return vectors, profiles
 
     (need_vectors, need_profiles), (offer_vectors, offer_profiles) = rows(needs), rows(offers)
-    return "semantic", matching.combine(
+    scores = matching.combine(
         np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0),
         need_profiles,
         offer_profiles,
         concepts.matrix(need_texts),
         concepts.matrix(offer_texts),
     )
+    scores[_dismissed(owner, needs, offers)] = 0.0
+    return "semantic", scores
+
+
+def _dismissed(
+    owner: AbstractBaseUser, needs: list[Need], offers: list[Offer]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the (need, offer) pairs the user said do not match, for indexing a
+    needs × offers matrix. The user's dismissals are few: all are read, then looked up."""
+    row_of = {n.pk: i for i, n in enumerate(needs)}
+    column_of = {o.pk: j for j, o in enumerate(offers)}
+    pairs = [
+        (row_of[need], column_of[offer])
+        for need, offer in Dismissal.objects.filter(owner=owner).values_list("need_id", "offer_id")
+        if need in row_of and offer in column_of
+    ]
+    rows = np.array([i for i, _j in pairs], dtype=np.int64)
+    columns = np.array([j for _i, j in pairs], dtype=np.int64)
+    return rows, columns
 
 
 def _block(need_side: _Side | np.ndarray, offer_side: _Side | None, rows: slice) -> np.ndarray:
@@ -386,9 +407,10 @@ def find(
     (only `person`'s needs when given: the person page; only `people`'s: a reach's first steps).
 
     1. Embed new or edited needs and offers once (stored), unless the lexical matcher is used.
-    2. Score the (need, offer) pairs a block of needs at a time (float32); keep, per need, the
-       best of my offers and the best offer of someone who is neither the person in need nor
-       already linked to them (only the few best candidates are checked against the links).
+    2. Score the (need, offer) pairs a block of needs at a time (float32), less the pairs the
+       user dismissed; keep, per need, the best of my offers and the best offer of someone who
+       is neither the person in need nor already linked to them (only the few best candidates
+       are checked against the links).
     3. Weigh each by the value of the move and sort; only the kept ones get their shared key
        words and a drafted message.
     """
@@ -419,9 +441,12 @@ def find(
     view = view or network_view(owner, now)
     linked = _linked(view)
     threshold = THRESHOLD[method]
+    dismissed_rows, dismissed_columns = _dismissed(owner, needs, offers)
     kept: list[tuple[str, int, int, float]] = []  # (kind, need index, offer index, match)
     for start in range(0, len(needs), _BLOCK):
         block = _block(need_side, offer_side, slice(start, start + _BLOCK))
+        inside = (dismissed_rows >= start) & (dismissed_rows < start + len(block))
+        block[dismissed_rows[inside] - start, dismissed_columns[inside]] = 0.0  # never proposed
         for row_i, row in enumerate(block):
             i = start + row_i
             person = needs[i].person_id
@@ -468,15 +493,8 @@ def find(
     return Opportunities(found["give"], found["broker"], method, notice)
 
 
-def act(
-    owner: AbstractBaseUser,
-    key: str,
-    *,
-    rung: str = "information",
-    note: str = "",
-    keep_open: bool = False,
-) -> str:
-    """Record that the user acted on an opportunity key; returns what was recorded, in words."""
+def _pair(owner: AbstractBaseUser, key: str) -> tuple[str, Need, Offer]:
+    """The kind ("G" or "B"), need and offer an opportunity key names; a clear error otherwise."""
     raw = key.strip().upper()
     if len(raw) < 4 or raw[0] not in "GB" or "-" not in raw:
         raise InvalidInput(
@@ -494,6 +512,19 @@ def act(
     offer = Offer.objects.filter(owner=owner, pk=offer_id).select_related("person").first()
     if need is None or offer is None:
         raise NotFound(_("No such opportunity: %(key)s.") % {"key": key})
+    return raw[0], need, offer
+
+
+def act(
+    owner: AbstractBaseUser,
+    key: str,
+    *,
+    rung: str = "information",
+    note: str = "",
+    keep_open: bool = False,
+) -> str:
+    """Record that the user acted on an opportunity key; returns what was recorded, in words."""
+    kind, need, offer = _pair(owner, key)
     if offer.status != Status.OPEN:
         raise InvalidInput(
             _("That offer is no longer open (%(status)s).") % {"status": offer.get_status_display()}
@@ -502,7 +533,7 @@ def act(
         raise InvalidInput(
             _("That need is already closed (%(status)s).") % {"status": need.get_status_display()}
         )
-    if raw[0] == "G":
+    if kind == "G":
         giving.give_to(owner, need, offer, rung=rung, note=note, keep_open=keep_open)
         return _("Recorded: you gave %(name)s %(rung)s; they now know your offer.") % {
             "name": need.person.full_name,
@@ -513,3 +544,19 @@ def act(
         "a": need.person.full_name,
         "b": offer.person.full_name,
     }
+
+
+def dismiss(owner: AbstractBaseUser, key: str, *, undo: bool = False) -> str:
+    """Say that an opportunity's offer does not answer its need (or take it back with `undo`):
+    the pair is no longer proposed, nor counted when telling offers; returns what was done."""
+    _kind, need, offer = _pair(owner, key)
+    values = {"offer": offer.text, "need": need.text, "name": need.person.full_name}
+    if undo:
+        deleted, _detail = Dismissal.objects.filter(owner=owner, need=need, offer=offer).delete()
+        if not deleted:
+            raise InvalidInput(_("That match was not dismissed: nothing to take back."))
+        return _("Restored: “%(offer)s” may be proposed again for “%(need)s”.") % values
+    Dismissal.objects.get_or_create(owner=owner, need=need, offer=offer)
+    return (
+        _("Noted: “%(offer)s” will no longer be proposed for %(name)s’s need “%(need)s”.") % values
+    )

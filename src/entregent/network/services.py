@@ -23,6 +23,7 @@ from entregent.network import snapshots
 from entregent.network.errors import InvalidInput
 from entregent.network.models import (
     ContactPoint,
+    Dismissal,
     Exchange,
     Goal,
     Interaction,
@@ -710,6 +711,7 @@ def clear_network(owner: User) -> int:
     for model in (
         Move,
         Task,
+        Dismissal,
         OfferTold,
         Recognition,
         Exchange,

@@ -1,7 +1,8 @@
 """The Opportunities screen: what I can give, to whom, and introductions to broker.
 
-The same lists as `entregent opportunities` (`opportunities.find`), and the same action as
-`entregent give` (`opportunities.act`): a Done button records the gift or the introduction.
+The same lists as `entregent opportunities` (`opportunities.find`), and the same actions as
+`entregent give` (`opportunities.act`): a Done button records the gift or the introduction,
+and `entregent dismiss` (`opportunities.dismiss`): "Not a match" hides the pair for good.
 """
 
 from __future__ import annotations
@@ -87,7 +88,38 @@ def act(request: HttpRequest) -> HttpResponse:
     return redirect("opportunities")
 
 
+@login_required
+@require_POST
+def dismiss(request: HttpRequest) -> HttpResponse:
+    """Say an opportunity is not a match (or, with undo=1, take it back); htmx gets the item
+    back as what was done, with a button to undo, others a redirect with a message."""
+    key = request.POST.get("key", "")
+    undo = request.POST.get("undo") == "1"
+    try:
+        said = ops.dismiss(request.user, key, undo=undo)
+    except NotFound:
+        raise Http404 from None
+    except InvalidInput as exc:
+        if request.htmx:
+            return render(
+                request,
+                "web/_opportunities_done.html",
+                {"said": str(exc), "key": key, "failed": True},
+            )
+        messages.error(request, str(exc))
+        return redirect("opportunities")
+    if request.htmx:
+        return render(
+            request,
+            "web/_opportunities_done.html",
+            {"said": said, "key": key, "failed": False, "undo": not undo},
+        )
+    messages.success(request, said)
+    return redirect("opportunities")
+
+
 urlpatterns: list[URLPattern] = [
     path("opportunities/", opportunities, name="opportunities"),
     path("opportunities/done/", act, name="opportunities-act"),
+    path("opportunities/dismiss/", dismiss, name="opportunities-dismiss"),
 ]

@@ -664,7 +664,8 @@ def let_go(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def give_act(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record that I acted on one of their opportunities (gave my offer, or introduced them)."""
+    """Record that I acted on one of their opportunities (gave my offer, or introduced them),
+    or, with action=dismiss, that it is not a match."""
     who = _person(request, pk)
     key = request.POST.get("key", "")
     need_id = key[1:].split("-", 1)[0] if key else ""
@@ -674,7 +675,10 @@ def give_act(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     try:
-        messages.success(request, opportunities.act(request.user, key))
+        if request.POST.get("action") == "dismiss":
+            messages.success(request, opportunities.dismiss(request.user, key))
+        else:
+            messages.success(request, opportunities.act(request.user, key))
     except EntregentError as exc:
         _failed(request, exc)
     return _back(who, "give")
