@@ -222,3 +222,16 @@ def test_it_renders_with_nothing_to_give(outsider) -> None:
     page = _page(client)
     assert "None of your open offers answers an open need yet." in page
     assert "No contact's offer answers another's need yet." in page
+
+
+def test_it_shows_more_when_asked(owner, me, web, monkeypatch) -> None:
+    monkeypatch.setenv("ENTREGENT_MATCHER", "lexical")  # the same words: every need matches
+    services.add_offer(me, "Je connais un excellent expert-comptable")
+    _needs(owner, me, 0, 25)
+    page = _page(web)
+    assert len(_items(page, "G")) == 20 and 'href="?limit=40"' in page
+    longer = web.get(reverse("opportunities"), {"limit": "40"}).content.decode()
+    assert len(_items(longer, "G")) == 25 and "op-more" not in longer
+    for odd in ("abc", "-3", "99999999999", "²"):
+        response = web.get(reverse("opportunities"), {"limit": odd})
+        assert response.status_code == 200

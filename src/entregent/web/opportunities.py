@@ -21,8 +21,10 @@ from entregent.network import opportunities as ops
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import percent
 from entregent.network.models import Rung
+from entregent.web.params import is_number
 
-LIMIT = 20  # of each kind, best first
+LIMIT = 20  # of each kind, best first; "Show more" adds as many again
+MOST = 500  # the most a page lists of each kind, whatever the address asks
 
 
 def _item(op: ops.Opportunity) -> dict[str, Any]:
@@ -36,21 +38,26 @@ def _item(op: ops.Opportunity) -> dict[str, Any]:
 
 @login_required
 def opportunities(request: HttpRequest) -> HttpResponse:
-    """Both lists, best first, each item with its need, offer, match, reasons, shared key
-    words, a drafted message and a Done form; the notice when matching falls back to key words.
+    """Both lists, best first (`limit` of each, 20 unless the address asks for more), each item
+    with its need, offer, match, reasons, shared key words, a drafted message, a Done form and
+    a Not a match button; the notice when matching falls back to key words.
 
     The first visit after needs or offers change embeds them (loading the sentence model once
     per process); the number of queries does not grow with the number of needs and offers.
     """
-    found = ops.find(request.user, timezone.now(), limit=LIMIT)
+    raw = request.GET.get("limit", "")
+    limit = min(max(int(raw), LIMIT), MOST) if is_number(raw, 6) else LIMIT
+    found = ops.find(request.user, timezone.now(), limit=limit + 1)  # one more: is there more?
+    more = len(found.give) > limit or len(found.broker) > limit
     return render(
         request,
         "web/opportunities.html",
         {
             "found": found,
-            "give": [_item(op) for op in found.give],
-            "broker": [_item(op) for op in found.broker],
+            "give": [_item(op) for op in found.give[:limit]],
+            "broker": [_item(op) for op in found.broker[:limit]],
             "rungs": Rung.choices,
+            "more": limit + LIMIT if more and limit < MOST else None,
         },
     )
 
