@@ -57,6 +57,15 @@ def test_it_needs_the_whole_term_in_order(small: Thesaurus) -> None:
     assert concepts.found("", small) == {}
 
 
+def test_a_term_does_not_run_across_punctuation(small: Thesaurus) -> None:
+    assert concepts.found("Cherche une garde, d'enfants pas forcément", small) == {}
+    assert concepts.found("Business; angel", small) == {}
+    assert concepts.found("Prépare sa levée de fonds (seed), à Lyon", small) == {
+        1: "levée de fonds"
+    }
+    assert concepts.found("Garde, enfants : garde d'enfants", small) == {0: "garde d'enfants"}
+
+
 def test_rows_are_normalised_and_empty_without_a_concept(small: Thesaurus) -> None:
     rows = concepts.matrix(["une nounou", "nounou et levée de fonds", "un piano à vendre"], small)
     assert rows.shape == (3, 2) and rows.dtype == np.float32

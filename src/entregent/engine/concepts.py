@@ -41,6 +41,9 @@ FUNCTION_WORDS = frozenset(
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+# Punctuation that ends a clause: no term runs across it ("Lyon, location" is not one phrase).
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}/|…•]+")
+_BREAK = "\x00"  # stands between clauses in a text's words; equal to no stem
 
 
 def _tokens(text: str) -> list[str]:
@@ -50,6 +53,18 @@ def _tokens(text: str) -> list[str]:
     for compound in _COMPOUND.findall(fold(text)):
         parts = compound.split("-")
         out.extend(parts if len(parts) > 1 else [w for w in parts if w not in FUNCTION_WORDS])
+    return out
+
+
+def _clauses(text: str) -> list[str]:
+    """`_tokens` of each clause of a text, with `_BREAK` between clauses."""
+    out: list[str] = []
+    for part in _CLAUSE.split(text):
+        words = _tokens(part)
+        if words:
+            if out:
+                out.append(_BREAK)
+            out.extend(words)
     return out
 
 
@@ -83,10 +98,15 @@ def _read(path: Path | None) -> str:
     return resources.files("entregent.engine").joinpath(DEFAULT_PATH).read_text("utf-8")
 
 
+# Changes when the way terms are found in texts changes, so stored profiles are worked out again.
+RULES = "2: terms within a clause"
+
+
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Identifies the shipped thesaurus's content, without the second it takes to load it."""
-    return hashlib.sha256(_read(None).encode()).hexdigest()[:12]
+    """Identifies the shipped thesaurus's content and the rules that find its terms, without
+    the second it takes to load it."""
+    return hashlib.sha256(f"{RULES}\n{_read(None)}".encode()).hexdigest()[:12]
 
 
 def load(path: Path | None = None) -> Thesaurus:
@@ -142,13 +162,14 @@ def _found_default(text: str) -> tuple[tuple[int, str], ...]:
 
 
 def _find(text: str, th: Thesaurus) -> dict[int, str]:
-    """`found` with a given thesaurus. The longest terms win: a term inside a longer one found
-    in the text ("chef" in "chef de projet"), in either language, does not count."""
-    words = _tokens(text)
+    """`found` with a given thesaurus. A term lies within one clause. The longest terms win: a
+    term inside a longer one found in the text ("chef" in "chef de projet"), in either
+    language, does not count."""
+    words = _clauses(text)
     hits: list[tuple[int, int, int]] = []  # (start, length, concept)
     for language in LANGUAGES:
         stem = stemmer(language).stemWord
-        seq = [stem(w) for w in words]
+        seq = [w if w == _BREAK else stem(w) for w in words]
         table = th.terms[language]
         for start, first in enumerate(seq):
             for key, concept in table.get(first, ()):
@@ -179,6 +200,8 @@ def _as_written(text: str, folded: list[str]) -> str:
             continue
         j, k = i, 0
         while j < len(spans) and k < len(folded):
+            if j > i and _CLAUSE.search(text, spans[j - 1][1], spans[j][0]):
+                break  # the term lies within one clause
             if spans[j][2] == folded[k]:
                 k += 1
             elif spans[j][2] not in FUNCTION_WORDS:
