@@ -355,3 +355,29 @@ def test_dismissing_checks_the_key_and_the_owner(owner, me, outsider) -> None:
     with pytest.raises(NotFound):
         opportunities.dismiss(outsider, f"G{need.pk}-{offer.pk}")
     assert not Dismissal.objects.exists()
+
+
+def test_a_new_thesaurus_redoes_profiles_without_embedding_again(owner, me, monkeypatch) -> None:
+    asker = services.add_person(owner, "Zoé")
+    need = services.add_need(asker, "Cherche une nounou pour le mercredi")
+    services.add_offer(me, "Ma fille garde des enfants le mercredi")
+    opportunities.find(owner, NOW)  # indexes both
+    vector = bytes(Need.objects.get(pk=need.pk).vector)
+    encoder, _error = matching.load_encoder()
+    terms = matching.term_vectors(encoder)
+    monkeypatch.setattr(concepts, "fingerprint", lambda: "a new thesaurus")
+    monkeypatch.setattr(matching, "term_vectors", lambda _encoder: terms)  # not embedded again
+    embedded: list[str] = []
+    real = matching.embed
+
+    def spy(enc: matching.Encoder, texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return real(enc, texts)
+
+    monkeypatch.setattr(matching, "embed", spy)
+    assert len(giving.stale_vectors(owner)) == 2
+    assert giving.index_vectors(owner, encoder) == 2
+    assert embedded == []  # the texts did not change: their vectors are kept
+    stored = Need.objects.get(pk=need.pk)
+    assert bytes(stored.vector) == vector and stored.profile_key == matching.profile_key(need.text)
+    assert giving.stale_vectors(owner) == []

@@ -43,19 +43,38 @@ def stale_vectors(owner: User) -> list[Need | Offer]:
     ]
 
 
+_IDS_PER_QUERY = 900  # under every database's limit on query parameters
+
+
 @transaction.atomic
 def index_vectors(
     owner: User, encoder: matching.Encoder, stale: list[Need | Offer] | None = None
 ) -> int:
-    """Embed the open needs and offers whose text (or the model, or the thesaurus) changed since
-    last time, and store each one's concept profile beside its vector."""
+    """Embed the open needs and offers whose text (or the model) changed since last time, and
+    store each one's concept profile beside its vector (only the profile when only the
+    thesaurus changed)."""
     stale = stale_vectors(owner) if stale is None else stale
     for model in (Need, Offer):
         rows = [item for item in stale if isinstance(item, model)]
         if not rows:
             continue
         texts = [item.text for item in rows]
-        vectors = matching.embed(encoder, texts)
+        vectors = np.zeros((len(rows), matching.DIMENSIONS), dtype=np.float32)
+        # A new thesaurus leaves the vectors as they are: only the profiles are worked out again.
+        current = [item.pk for item in rows if item.vector_key == matching.vector_key(item.text)]
+        stored: dict[int, bytes] = {}
+        for start in range(0, len(current), _IDS_PER_QUERY):
+            chunk = current[start : start + _IDS_PER_QUERY]
+            stored.update(model.objects.filter(pk__in=chunk).values_list("pk", "vector"))
+        embed = []
+        for k, item in enumerate(rows):
+            vector = stored.get(item.pk)
+            if vector is not None and len(bytes(vector)) == 4 * matching.DIMENSIONS:
+                vectors[k] = np.frombuffer(bytes(vector), dtype=np.float32)
+            else:
+                embed.append(k)
+        if embed:
+            vectors[embed] = matching.embed(encoder, [texts[k] for k in embed])
         profiles = matching.profiles(encoder, texts, vectors)
         for item, vector, profile in zip(rows, vectors, profiles, strict=True):
             item.vector = vector.astype(np.float32).tobytes()
