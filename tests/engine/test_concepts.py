@@ -160,6 +160,39 @@ def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(
     assert int(np.argmax(scores[0])) == 0
 
 
+def test_term_vectors_are_kept_for_the_next_process(
+    encoder: matching.Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terms = matching.term_vectors(encoder)
+    embedded: list[int] = []
+
+    def counted(_encoder: matching.Encoder, texts: list[str]) -> np.ndarray:
+        embedded.append(len(texts))
+        return terms  # what embedding them gives, without the seconds it takes
+
+    monkeypatch.setattr(matching, "embed", counted)
+    monkeypatch.setattr(matching, "TERMS_CACHE", tmp_path / "cache")
+
+    def next_process() -> np.ndarray:
+        monkeypatch.setattr(matching, "_TERMS", [])
+        return matching.term_vectors(encoder)
+
+    assert next_process() is terms and embedded == [len(terms)]
+    (saved,) = (tmp_path / "cache").glob("terms-*.npy")
+    assert concepts.fingerprint() in saved.name and matching.MODEL_ID in saved.name
+    np.testing.assert_array_equal(next_process(), terms)
+    assert embedded == [len(terms)]  # read back, not embedded again
+    saved.write_bytes(b"not an array")
+    np.testing.assert_array_equal(next_process(), terms)
+    assert embedded == [len(terms)] * 2  # a damaged file is embedded again and rewritten
+    np.testing.assert_array_equal(np.load(saved), terms)
+    monkeypatch.setattr(concepts, "fingerprint", lambda: "another")
+    next_process()
+    assert [p.name for p in (tmp_path / "cache").glob("terms-*.npy")] == [
+        f"terms-{matching.MODEL_ID}-another.npy"
+    ]  # the old thesaurus's vectors are gone
+
+
 def test_a_new_thesaurus_means_new_profiles_not_new_vectors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -16,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -239,6 +240,9 @@ PROFILE_WEIGHT = 0.3
 MISMATCH = 0.2
 _TERMS: list = []  # [encoder, thesaurus fingerprint, term vectors]: one slot
 _TERMS_LOCK = threading.Lock()
+# Where the term vectors are kept between processes (set by the app to its data folder): each
+# short CLI command would otherwise embed the whole thesaurus again, for seconds.
+TERMS_CACHE: Path | None = None
 _PROFILE_BLOCK = 256  # texts at a time: a block's term cosines take 256 × 9k floats
 
 
@@ -255,8 +259,17 @@ def blend(
     """
     if not need_concepts.size or not offer_concepts.size:
         return matrix
-    agree = need_concepts @ offer_concepts.T
+    agree = _products(need_concepts, offer_concepts)
     return matrix + (CONCEPT_WEIGHT if weight is None else weight) * agree * (1.0 - matrix)
+
+
+def _products(needs: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """needs @ offers.T over the columns some need uses: the same numbers, but ranking one need
+    touches a few columns of the offers' rows rather than all of them."""
+    used = np.flatnonzero(needs.any(axis=0))
+    if len(used) * 2 > needs.shape[1]:
+        return needs @ offers.T
+    return needs[:, used] @ offers[:, used].T
 
 
 def keyword_scores(needs: list[str], offers: list[str]) -> Scores:
@@ -269,13 +282,42 @@ def keyword_scores(needs: list[str], offers: list[str]) -> Scores:
 
 def term_vectors(encoder: Encoder) -> np.ndarray:
     """Every thesaurus term embedded as texts are (intent phrases stripped), grouped by concept;
-    once per process and encoder. It takes a few seconds: a second thread waits for the first
-    rather than encoding the same terms on the same encoder."""
+    once per process and encoder, and kept in TERMS_CACHE for the next process. Embedding them
+    takes seconds: a second thread waits for the first rather than encode the same terms."""
     with _TERMS_LOCK:
         fingerprint = concepts.fingerprint()
         if not (_TERMS and _TERMS[0] is encoder and _TERMS[1] == fingerprint):
-            _TERMS[:] = [encoder, fingerprint, embed(encoder, list(concepts.default().written))]
+            _TERMS[:] = [encoder, fingerprint, _cached_terms(encoder, fingerprint)]
         return _TERMS[2]
+
+
+def _cached_terms(encoder: Encoder, fingerprint: str) -> np.ndarray:
+    """The term vectors from TERMS_CACHE when they are of this model and thesaurus, else
+    embedded and saved there (the default encoder only: a test's stand-in is not cached)."""
+    written = list(concepts.default().written)
+    shape = (len(written), DIMENSIONS)
+    cacheable = TERMS_CACHE is not None and encoder is _ENCODER and _ENCODER is not None
+    path = TERMS_CACHE / f"terms-{MODEL_ID}-{fingerprint}.npy" if TERMS_CACHE else None
+    if cacheable and path is not None and path.is_file():
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            if vectors.shape == shape and vectors.dtype == np.float32:
+                return vectors
+        except (OSError, ValueError):
+            pass  # unreadable: embedded again and rewritten below
+    vectors = embed(encoder, written)
+    if cacheable and path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("terms-*.npy"):
+                old.unlink(missing_ok=True)  # another model's or thesaurus's
+            partial = path.with_suffix(f".{threading.get_ident()}.tmp")
+            with partial.open("wb") as out:
+                np.save(out, vectors, allow_pickle=False)
+            partial.replace(path)
+        except OSError:
+            pass  # a read-only folder costs time on the next run, nothing else
+    return vectors
 
 
 def profiles(encoder: Encoder, texts: list[str], vectors: np.ndarray) -> np.ndarray:
@@ -308,10 +350,13 @@ def combine(
     raised = blend(cosine, need_profiles, offer_profiles, PROFILE_WEIGHT)
     if not need_concepts.size or not offer_concepts.size:
         return raised
-    # Rows are non-negative, so a zero product means no concept in common.
-    apart = (need_concepts @ offer_concepts.T) == 0
+    # Rows are non-negative, so a zero product means no concept in common; a row names some
+    # concept when it sums above zero (a product with ones: faster than `any` on wide rows).
+    apart = _products(need_concepts, offer_concepts) == 0
     apart &= need_concepts.any(axis=1)[:, None]
-    apart &= offer_concepts.any(axis=1)[None, :]
+    apart &= (offer_concepts @ np.ones(offer_concepts.shape[1], dtype=offer_concepts.dtype) > 0)[
+        None, :
+    ]
     return np.clip(raised - MISMATCH * apart * cosine, 0.0, 1.0)
 
 

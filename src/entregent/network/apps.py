@@ -13,6 +13,10 @@ class NetworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from entregent.engine import matching
         from entregent.network import snapshots
 
         snapshots.connect()
+        matching.TERMS_CACHE = settings.DATA_DIR / "cache"
