@@ -372,7 +372,7 @@ def test_it_dismisses_an_opportunity_from_the_cli(cli, owner, me) -> None:
     asker = services.add_person(owner, "Zoé")
     need = services.add_need(asker, "Cherche un expert-comptable pour sa SARL")
     best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
-    second = services.add_offer(me, "Je tiens la comptabilité de petites sociétés")
+    second = services.add_offer(me, "Ma sœur est expert-comptable indépendante")
     assert "entregent dismiss KEY" in cli("opportunities").output
     result = cli("dismiss", f"G{need.pk}-{best.pk}")
     assert result.exit_code == 0 and "no longer be proposed" in result.output

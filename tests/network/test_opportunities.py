@@ -272,11 +272,11 @@ def test_it_matches_through_a_concept_and_says_which_words_meet(owner, me) -> No
 def test_the_fallback_also_finds_a_paraphrase_through_a_concept(owner, me, monkeypatch) -> None:
     monkeypatch.setenv("ENTREGENT_MATCHER", "lexical")
     asker = services.add_person(owner, "Zoé")
-    need = services.add_need(asker, "Cherche une nounou pour le mercredi")
-    offer = services.add_offer(me, "My niece is a babysitter")
+    need = services.add_need(asker, "Cherche un plombier")
+    offer = services.add_offer(me, "Her husband fixes leaking pipes")
     found = opportunities.find(owner, NOW)
     assert found.method == "lexical" and [o.offer for o in found.give] == [offer]
-    assert found.give[0].shared == [] and ("nounou", "babysitter") in found.give[0].related
+    assert found.give[0].shared == [] and ("plombier", "leaking pipes") in found.give[0].related
     method, stored = opportunities.stored_scores(owner, [need], [offer])
     assert method == "lexical" and stored[0, 0] == pytest.approx(found.give[0].match, abs=1e-6)
 
@@ -318,7 +318,7 @@ def test_a_dismissed_pair_gives_way_to_the_next_best_offer(owner, me) -> None:
     asker = services.add_person(owner, "Zoé")
     need = services.add_need(asker, "Cherche un expert-comptable pour sa SARL")
     best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
-    second = services.add_offer(me, "Je tiens la comptabilité de petites sociétés")
+    second = services.add_offer(me, "Ma sœur est expert-comptable indépendante")
     assert [o.offer for o in opportunities.find(owner, NOW).give] == [best]
     said = opportunities.dismiss(owner, f"g{need.pk}-{best.pk}")
     assert "no longer be proposed" in said and "Zoé" in said
