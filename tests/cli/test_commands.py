@@ -376,6 +376,7 @@ def test_it_dismisses_an_opportunity_from_the_cli(cli, owner, me) -> None:
     assert "entregent dismiss KEY" in cli("opportunities").output
     result = cli("dismiss", f"G{need.pk}-{best.pk}")
     assert result.exit_code == 0 and "no longer be proposed" in result.output
+    assert f"Proposed instead:\nG{need.pk}-{second.pk}" in result.output
     data = json.loads(cli("opportunities", "--json").output)
     assert [o["key"] for o in data["give"]] == [f"G{need.pk}-{second.pk}"]
     assert cli("dismiss", f"G{need.pk}-{best.pk}", "--undo").exit_code == 0

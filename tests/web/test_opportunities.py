@@ -235,3 +235,20 @@ def test_it_shows_more_when_asked(owner, me, web, monkeypatch) -> None:
     for odd in ("abc", "-3", "99999999999", "²"):
         response = web.get(reverse("opportunities"), {"limit": odd})
         assert response.status_code == 200
+
+
+def test_not_a_match_brings_the_next_best_offer_in_place(owner, me, web) -> None:
+    zoe = services.add_person(owner, "Zoé")
+    need = services.add_need(zoe, "Cherche un expert-comptable pour sa SARL")
+    best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
+    second = services.add_offer(me, "Ma sœur est expert-comptable indépendante")
+    assert list(_items(_page(web), "G")) == [f"G{need.pk}-{best.pk}"]
+    html = web.post(
+        reverse("opportunities-dismiss"), {"key": f"G{need.pk}-{best.pk}"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Proposed instead:" in html
+    nxt = f"G{need.pk}-{second.pk}"
+    assert f'<li class="opportunity" id="op-{nxt}">' in html and "<details open>" in html
+    assert f'<input type="hidden" name="key" value="{nxt}">' in html  # its Done form
+    again = web.post(reverse("opportunities-dismiss"), {"key": nxt}, HTTP_HX_REQUEST="true")
+    assert "Proposed instead" not in again.content.decode()  # nothing else reaches the line

@@ -140,5 +140,10 @@ def dismiss(
     ] = False,
 ) -> None:
     """Say that an opportunity's offer does not answer its need: it is no longer proposed."""
-    said = ops.dismiss(acting_user(), key, undo=undo)
+    user = acting_user()
+    said = ops.dismiss(user, key, undo=undo)
     console.print(f"[green]✓[/green] {escape(said)}")
+    instead = None if undo else ops.proposed_instead(user, key, timezone.now())
+    if instead is not None:
+        console.print(_("Proposed instead:"), markup=False)
+        _print(instead)

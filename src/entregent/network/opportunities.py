@@ -560,3 +560,14 @@ def dismiss(owner: AbstractBaseUser, key: str, *, undo: bool = False) -> str:
     return (
         _("Noted: “%(offer)s” will no longer be proposed for %(name)s’s need “%(need)s”.") % values
     )
+
+
+def proposed_instead(owner: AbstractBaseUser, key: str, now: dt.datetime) -> Opportunity | None:
+    """The opportunity now proposed for the same need and kind as `key` (after a dismissal:
+    the next best offer), or None when no other offer reaches the threshold."""
+    kind, need, _offer = _pair(owner, key)
+    found = find(owner, now, person=need.person, limit=10_000)
+    return next(
+        (op for op in (found.give if kind == "G" else found.broker) if op.need.pk == need.pk),
+        None,
+    )

@@ -99,7 +99,8 @@ def act(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest) -> HttpResponse:
     """Say an opportunity is not a match (or, with undo=1, take it back); htmx gets the item
-    back as what was done, with a button to undo, others a redirect with a message."""
+    back as what was done, with a button to undo, followed by the opportunity now proposed for
+    the same need (its next best offer), if any; others a redirect with a message."""
     key = request.POST.get("key", "")
     undo = request.POST.get("undo") == "1"
     try:
@@ -116,10 +117,18 @@ def dismiss(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("opportunities")
     if request.htmx:
+        instead = None if undo else ops.proposed_instead(request.user, key, timezone.now())
         return render(
             request,
             "web/_opportunities_done.html",
-            {"said": said, "key": key, "failed": False, "undo": not undo},
+            {
+                "said": said,
+                "key": key,
+                "failed": False,
+                "undo": not undo,
+                "instead": _item(instead) if instead else None,
+                "rungs": Rung.choices,
+            },
         )
     messages.success(request, said)
     return redirect("opportunities")
