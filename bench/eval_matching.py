@@ -2,15 +2,17 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
 
-Six sets by default, all written for entregent, each of 60 needs and 100 offers:
+Seven sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
-- matching_heldout.json and matching_final.json, written the same blind way and evaluated
-  only once the settings were fixed: the honest figures;
+- matching_heldout.json and matching_final.json, written the same blind way and first
+  evaluated once the settings were fixed (their misses were read later);
 - matching_nearmiss_a.json and matching_nearmiss_b.json, written the same blind way but harder
   on purpose: groups of needs in one field that differ by a specific (species, city, audience)
-  and distractors that are near misses.
+  and distractors that are near misses;
+- matching_ordinary.json, written the same blind way after the thesaurus and every setting were
+  fixed, of moderate difficulty, and evaluated once.
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
 matcher (the multilingual Universal Sentence Encoder with the concept thesaurus), the fallback
@@ -37,7 +39,7 @@ from entregent.engine import concepts, matching
 
 DEFAULT_DATA = [
     Path(__file__).with_name("data") / f"matching_{name}.json"
-    for name in ("eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b")
+    for name in ("eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b", "ordinary")
 ]
 SWEEP_TOP = (1, 2, 3, 5)
 SWEEP_WEIGHT = (0.0, 0.3, 0.5, 0.75)

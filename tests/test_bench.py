@@ -76,7 +76,7 @@ def test_it_evaluates_matching_on_its_bilingual_sets() -> None:
     data = json.loads(result.stdout)
     assert [s["set"] for s in data["sets"]] == [
         f"matching_{name}.json"
-        for name in ("eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b")
+        for name in ("eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b", "ordinary")
     ]
     for figures in data["sets"]:
         assert figures["needs"] >= 60 and figures["offers"] >= 100
