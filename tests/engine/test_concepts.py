@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,12 @@ def test_a_term_does_not_run_across_punctuation(small: Thesaurus) -> None:
         1: "levée de fonds"
     }
     assert concepts.found("Garde, enfants : garde d'enfants", small) == {0: "garde d'enfants"}
+    assert concepts.found("Levée. De fonds", small) == {}  # a full stop ends a clause
+    named = concepts.found("Bloqué sur impots.gouv, cherche un UX/UI designer")
+    assert {concepts.default().ids[k]: v for k, v in named.items()} == {
+        "personal_tax_return": "impots.gouv",  # not inside a name
+        "ux_ui_design": "UX/UI designer",
+    }
 
 
 def test_rows_are_normalised_and_empty_without_a_concept(small: Thesaurus) -> None:
@@ -182,15 +189,19 @@ def test_term_vectors_are_kept_for_the_next_process(
     assert concepts.fingerprint() in saved.name and matching.MODEL_ID in saved.name
     np.testing.assert_array_equal(next_process(), terms)
     assert embedded == [len(terms)]  # read back, not embedded again
-    saved.write_bytes(b"not an array")
-    np.testing.assert_array_equal(next_process(), terms)
-    assert embedded == [len(terms)] * 2  # a damaged file is embedded again and rewritten
-    np.testing.assert_array_equal(np.load(saved), terms)
+    for damaged in (b"not an array", b""):  # garbage, or a write cut short
+        saved.write_bytes(damaged)
+        np.testing.assert_array_equal(next_process(), terms)
+        np.testing.assert_array_equal(np.load(saved), terms)  # embedded again and rewritten
+    assert embedded == [len(terms)] * 3
+    leftover = tmp_path / "cache" / "terms-interrupted.tmp"
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (0, 0))  # an interrupted write of long ago
     monkeypatch.setattr(concepts, "fingerprint", lambda: "another")
     next_process()
-    assert [p.name for p in (tmp_path / "cache").glob("terms-*.npy")] == [
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [
         f"terms-{matching.MODEL_ID}-another.npy"
-    ]  # the old thesaurus's vectors are gone
+    ]  # the old thesaurus's vectors are gone, and so is the leftover
 
 
 def test_a_new_thesaurus_means_new_profiles_not_new_vectors(

@@ -381,3 +381,17 @@ def test_a_new_thesaurus_redoes_profiles_without_embedding_again(owner, me, monk
     stored = Need.objects.get(pk=need.pk)
     assert bytes(stored.vector) == vector and stored.profile_key == matching.profile_key(need.text)
     assert giving.stale_vectors(owner) == []
+
+
+def test_a_dismissal_holds_in_every_block_of_needs(owner, me, monkeypatch) -> None:
+    monkeypatch.setenv("ENTREGENT_MATCHER", "lexical")
+    monkeypatch.setattr(opportunities, "_BLOCK", 2)  # five needs: three blocks
+    best = services.add_offer(me, "Je connais un expert-comptable pour les SARL")
+    second = services.add_offer(me, "Ma sœur est expert-comptable pour SARL et indépendants")
+    needs = [
+        services.add_need(services.add_person(owner, f"Client {k}"), "Expert-comptable SARL")
+        for k in range(5)
+    ]
+    opportunities.dismiss(owner, f"G{needs[3].pk}-{best.pk}")  # in the second block
+    chosen = {op.need.pk: op.offer for op in opportunities.find(owner, NOW).give}
+    assert chosen == {n.pk: (second if n == needs[3] else best) for n in needs}

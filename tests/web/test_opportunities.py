@@ -136,15 +136,21 @@ def test_not_a_match_hides_the_pair_and_can_be_undone(demo, web) -> None:
     assert response.status_code == 200 and f'id="op-{key}"' in html
     assert "will no longer be proposed for Yves Martin" in html
     assert 'name="undo" value="1"' in html  # the Undo button
-    assert key not in _items(_page(web), "G")
+    page = _page(web)
+    assert key not in _items(page, "G")
     assert Dismissal.objects.filter(owner=demo).count() == 1
+    listed = page[page.index('class="op-dismissed"') :]  # listed, to undo later
+    assert "Dismissed matches" in listed and f'name="key" value="{key}"' in listed
     undone = web.post(
         reverse("opportunities-dismiss"), {"key": key, "undo": "1"}, HTTP_HX_REQUEST="true"
     )
     assert "Restored" in undone.content.decode() and 'name="undo"' not in undone.content.decode()
     assert key in _items(_page(web), "G")
+    assert "op-dismissed" not in _page(web)  # nothing dismissed, no list
     plain = web.post(reverse("opportunities-dismiss"), {"key": key}, follow=True)  # no htmx
     assert "will no longer be proposed" in plain.content.decode()
+    restored = web.post(reverse("opportunities-dismiss"), {"key": key, "undo": "1"}, follow=True)
+    assert "Restored" in restored.content.decode() and not Dismissal.objects.exists()
     again = web.post(reverse("opportunities-dismiss"), {"key": "G1"}, HTTP_HX_REQUEST="true")
     assert 'role="alert"' in again.content.decode()
     assert web.get(reverse("opportunities-dismiss")).status_code == 405
@@ -232,9 +238,10 @@ def test_it_shows_more_when_asked(owner, me, web, monkeypatch) -> None:
     assert len(_items(page, "G")) == 20 and 'href="?limit=40"' in page
     longer = web.get(reverse("opportunities"), {"limit": "40"}).content.decode()
     assert len(_items(longer, "G")) == 25 and "op-more" not in longer
-    for odd in ("abc", "-3", "99999999999", "²"):
+    for odd in ("abc", "-3", "99999999999", "²", "5"):  # the default, and never fewer
         response = web.get(reverse("opportunities"), {"limit": odd})
         assert response.status_code == 200
+        assert len(_items(response.content.decode(), "G")) == 20
 
 
 def test_not_a_match_brings_the_next_best_offer_in_place(owner, me, web) -> None:

@@ -42,7 +42,9 @@ FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 # Punctuation that ends a clause: no term runs across it ("Lyon, location" is not one phrase).
-_CLAUSE = re.compile(r"[.,;:!?()\[\]{}/|…•]+")
+# A full stop or a slash only before a space or the end, so "impots.gouv", "UX/UI" and
+# "WCAG 2.1" stay whole.
+_CLAUSE = re.compile(r"[,;:!?()\[\]{}|…•]+|[./](?=\s|$)|(?<=\s)/")
 _BREAK = "\x00"  # stands between clauses in a text's words; equal to no stem
 
 
@@ -99,7 +101,7 @@ def _read(path: Path | None) -> str:
 
 
 # Changes when the way terms are found in texts changes, so stored profiles are worked out again.
-RULES = "2: terms within a clause"
+RULES = "3: terms within a clause (a full stop or a slash ends one only before a space)"
 
 
 @lru_cache(maxsize=1)
@@ -195,12 +197,13 @@ def _as_written(text: str, folded: list[str]) -> str:
     """The span of `text` whose folded words are `folded`, as the user wrote it."""
     text = unicodedata.normalize("NFC", text)  # accents as separate marks would split words
     spans = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    breaks = [m.start() for m in _CLAUSE.finditer(text)]
     for i in range(len(spans)):
         if spans[i][2] != folded[0]:
             continue
         j, k = i, 0
         while j < len(spans) and k < len(folded):
-            if j > i and _CLAUSE.search(text, spans[j - 1][1], spans[j][0]):
+            if j > i and any(spans[j - 1][1] <= b < spans[j][0] for b in breaks):
                 break  # the term lies within one clause
             if spans[j][2] == folded[k]:
                 k += 1

@@ -12,8 +12,11 @@ are about (engine/concepts: "levée de fonds" and "business angels") raises the 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -243,7 +246,7 @@ _TERMS_LOCK = threading.Lock()
 # Where the term vectors are kept between processes (set by the app to its data folder): each
 # short CLI command would otherwise embed the whole thesaurus again, for seconds.
 TERMS_CACHE: Path | None = None
-_PROFILE_BLOCK = 256  # texts at a time: a block's term cosines take 256 × 9k floats
+_PROFILE_BLOCK = 256  # texts at a time: a block's term cosines take 256 × 21.5k floats (22 MB)
 
 
 def blend(
@@ -296,28 +299,45 @@ def _cached_terms(encoder: Encoder, fingerprint: str) -> np.ndarray:
     embedded and saved there (the default encoder only: a test's stand-in is not cached)."""
     written = list(concepts.default().written)
     shape = (len(written), DIMENSIONS)
-    cacheable = TERMS_CACHE is not None and encoder is _ENCODER and _ENCODER is not None
-    path = TERMS_CACHE / f"terms-{MODEL_ID}-{fingerprint}.npy" if TERMS_CACHE else None
-    if cacheable and path is not None and path.is_file():
+    folder = TERMS_CACHE if encoder is _ENCODER and _ENCODER is not None else None
+    path = folder / f"terms-{MODEL_ID}-{fingerprint}.npy" if folder is not None else None
+    if path is not None and path.is_file():
         try:
             vectors = np.load(path, allow_pickle=False)
             if vectors.shape == shape and vectors.dtype == np.float32:
                 return vectors
-        except (OSError, ValueError):
-            pass  # unreadable: embedded again and rewritten below
+        except Exception:  # truncated, empty or not an array: embedded again below
+            pass
     vectors = embed(encoder, written)
-    if cacheable and path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("terms-*.npy"):
-                old.unlink(missing_ok=True)  # another model's or thesaurus's
-            partial = path.with_suffix(f".{threading.get_ident()}.tmp")
-            with partial.open("wb") as out:
-                np.save(out, vectors, allow_pickle=False)
-            partial.replace(path)
-        except OSError:
-            pass  # a read-only folder costs time on the next run, nothing else
+    if path is not None:
+        _save_terms(path, vectors)
     return vectors
+
+
+def _save_terms(path: Path, vectors: np.ndarray) -> None:
+    """Write the term vectors whole or not at all (a unique temporary file, synced, renamed),
+    then remove other models' and thesauri's files and leftovers of interrupted writes."""
+    partial: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix="terms-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+        partial = None
+        for old in path.parent.glob("terms-*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        for old in path.parent.glob("terms-*.tmp"):  # another process may be writing its own
+            if time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full folder costs time on the next run, nothing else
+    finally:
+        if partial is not None:
+            Path(partial).unlink(missing_ok=True)
 
 
 def profiles(encoder: Encoder, texts: list[str], vectors: np.ndarray) -> np.ndarray:

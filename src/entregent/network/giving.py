@@ -62,14 +62,22 @@ def index_vectors(
         vectors = np.zeros((len(rows), matching.DIMENSIONS), dtype=np.float32)
         # A new thesaurus leaves the vectors as they are: only the profiles are worked out again.
         current = [item.pk for item in rows if item.vector_key == matching.vector_key(item.text)]
-        stored: dict[int, bytes] = {}
+        stored: dict[int, tuple[bytes, str]] = {}
         for start in range(0, len(current), _IDS_PER_QUERY):
             chunk = current[start : start + _IDS_PER_QUERY]
-            stored.update(model.objects.filter(pk__in=chunk).values_list("pk", "vector"))
+            for pk, vector, key in model.objects.filter(pk__in=chunk).values_list(
+                "pk", "vector", "vector_key"
+            ):
+                stored[pk] = (vector, key)
         embed = []
         for k, item in enumerate(rows):
-            vector = stored.get(item.pk)
-            if vector is not None and len(bytes(vector)) == 4 * matching.DIMENSIONS:
+            # Read with its key: a text edited meanwhile has a vector of another text.
+            vector, key = stored.get(item.pk, (None, ""))
+            if (
+                vector is not None
+                and key == matching.vector_key(item.text)
+                and len(bytes(vector)) == 4 * matching.DIMENSIONS
+            ):
                 vectors[k] = np.frombuffer(bytes(vector), dtype=np.float32)
             else:
                 embed.append(k)

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from entregent.network import opportunities as ops
 from entregent.network.errors import InvalidInput, NotFound
 from entregent.network.explain import percent
-from entregent.network.models import Rung
+from entregent.network.models import Dismissal, Rung
 from entregent.web.params import is_number
 
 LIMIT = 20  # of each kind, best first; "Show more" adds as many again
 MOST = 500  # the most a page lists of each kind, whatever the address asks
+DISMISSED_SHOWN = 50  # the latest dismissed matches listed, each with Undo
 
 
 def _item(op: ops.Opportunity) -> dict[str, Any]:
@@ -40,7 +41,8 @@ def _item(op: ops.Opportunity) -> dict[str, Any]:
 def opportunities(request: HttpRequest) -> HttpResponse:
     """Both lists, best first (`limit` of each, 20 unless the address asks for more), each item
     with its need, offer, match, reasons, shared key words, a drafted message, a Done form and
-    a Not a match button; the notice when matching falls back to key words.
+    a Not a match button; the notice when matching falls back to key words; the latest
+    dismissed matches, each with Undo.
 
     The first visit after needs or offers change embeds them (loading the sentence model once
     per process); the number of queries does not grow with the number of needs and offers.
@@ -49,6 +51,11 @@ def opportunities(request: HttpRequest) -> HttpResponse:
     limit = min(max(int(raw), LIMIT), MOST) if is_number(raw, 6) else LIMIT
     found = ops.find(request.user, timezone.now(), limit=limit + 1)  # one more: is there more?
     more = len(found.give) > limit or len(found.broker) > limit
+    dismissed = list(
+        Dismissal.objects.filter(owner=request.user)
+        .select_related("need__person", "offer__person")
+        .order_by("-created_at", "-pk")[:DISMISSED_SHOWN]
+    )
     return render(
         request,
         "web/opportunities.html",
@@ -58,6 +65,10 @@ def opportunities(request: HttpRequest) -> HttpResponse:
             "broker": [_item(op) for op in found.broker[:limit]],
             "rungs": Rung.choices,
             "more": limit + LIMIT if more and limit < MOST else None,
+            "dismissed": [
+                (f"{'G' if d.offer.person.is_me else 'B'}{d.need_id}-{d.offer_id}", d)
+                for d in dismissed
+            ],
         },
     )
 
