@@ -41,17 +41,26 @@ def test_it_marks_a_move_done_in_place(signed_in) -> None:
     assert not page.errors
 
 
-def test_it_dismisses_a_wrong_match_in_place_and_undoes_it(signed_in) -> None:
+def test_it_dismisses_a_wrong_match_in_place_and_undoes_it(signed_in, demo_user) -> None:
+    from entregent.network import services
+
+    me = Person.objects.get(owner=demo_user, is_me=True)
+    services.add_offer(me, "Ma cousine loue un gîte pour les vacances en Bretagne")  # a runner-up
     page = signed_in
     page.get_by_role("link", name="Opportunities").first.click()
-    first = page.locator("li.opportunity").first
-    key = first.get_attribute("id")
-    first.get_by_role("button", name="Not a match").click()
+    need = "vacances d'été en Bretagne"  # Mr Y's: my two offers both answer it
+    shown = page.locator("li.opportunity:not(.decided)", has_text=need)
+    key = shown.first.get_attribute("id")
+    shown.first.get_by_role("button", name="Not a match").click()
     page.locator(f"#{key}.decided").wait_for()
     assert "will no longer be proposed" in page.locator(f"#{key}").inner_text()
+    instead = page.locator(f"li.opportunity:not(.decided):not(#{key})", has_text=need)
+    instead.wait_for()  # the runner-up, in place, ready to act on
+    assert instead.get_by_role("button", name="Done: I gave it").is_visible()
     assert Dismissal.objects.count() == 1
     page.locator(f"#{key}").get_by_role("button", name="Undo").click()
     page.get_by_text("Restored").wait_for()
+    instead.wait_for(state="detached")  # the runner-up goes with the undo
     assert not Dismissal.objects.exists()
     assert "/opportunities/" in page.url and not page.errors
 

@@ -257,5 +257,17 @@ def test_not_a_match_brings_the_next_best_offer_in_place(owner, me, web) -> None
     nxt = f"G{need.pk}-{second.pk}"
     assert f'<li class="opportunity" id="op-{nxt}">' in html and "<details open>" in html
     assert f'<input type="hidden" name="key" value="{nxt}">' in html  # its Done form
+    undone = web.post(
+        reverse("opportunities-dismiss"),
+        {"key": f"G{need.pk}-{best.pk}", "undo": "1", "instead": nxt},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert f'<li id="op-{nxt}" hx-swap-oob="delete"></li>' in undone  # taken off the page
+    odd = web.post(
+        reverse("opportunities-dismiss"),
+        {"key": f"G{need.pk}-{best.pk}", "instead": '"><script>'},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "hx-swap-oob" not in odd and "<script>" not in odd
     again = web.post(reverse("opportunities-dismiss"), {"key": nxt}, HTTP_HX_REQUEST="true")
     assert "Proposed instead" not in again.content.decode()  # nothing else reaches the line

@@ -7,6 +7,7 @@ and `entregent dismiss` (`opportunities.dismiss`): "Not a match" hides the pair 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -129,6 +130,8 @@ def dismiss(request: HttpRequest) -> HttpResponse:
         return redirect("opportunities")
     if request.htmx:
         instead = None if undo else ops.proposed_instead(request.user, key, timezone.now())
+        # Undoing takes away the offer proposed instead (htmx deletes it by its id).
+        withdrawn = request.POST.get("instead", "") if undo else ""
         return render(
             request,
             "web/_opportunities_done.html",
@@ -138,6 +141,7 @@ def dismiss(request: HttpRequest) -> HttpResponse:
                 "failed": False,
                 "undo": not undo,
                 "instead": _item(instead) if instead else None,
+                "withdrawn": withdrawn if re.fullmatch(r"[GB]\d{1,12}-\d{1,12}", withdrawn) else "",
                 "rungs": Rung.choices,
             },
         )
