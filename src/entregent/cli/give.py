@@ -1,4 +1,4 @@
-"""`entregent opportunities` and `entregent give`: what I can give, to whom, and acting on it."""
+"""`entregent opportunities`, `give` and `dismiss`: what I can give, to whom, and acting on it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from entregent.cli.commands import AtOpt, JsonOpt, NoteOpt, _epilog, app
 from entregent.cli.support import acting_user, console, err_console, guarded, parse_when, print_json
 from entregent.network import opportunities as ops
 from entregent.network.explain import percent
+
+KeyArg = Annotated[str, typer.Argument(help=_("The key shown by “entregent opportunities”."))]
 
 
 def _json(op: ops.Opportunity) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def opportunities(
 )
 @guarded
 def give(
-    key: Annotated[str, typer.Argument(help=_("The key shown by “entregent opportunities”."))],
+    key: KeyArg,
     rung: Annotated[
         str,
         typer.Option(
@@ -134,7 +136,7 @@ def give(
 )
 @guarded
 def dismiss(
-    key: Annotated[str, typer.Argument(help=_("The key shown by “entregent opportunities”."))],
+    key: KeyArg,
     undo: Annotated[
         bool, typer.Option(help=_("Take it back: the pair may be proposed again."))
     ] = False,

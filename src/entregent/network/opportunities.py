@@ -472,7 +472,7 @@ def find(
         value, why = _value(view, need.person, need, t, goals.get(need.person_id), explain=False)
         found[kind].append(
             Opportunity(
-                key=f"{kind[0].upper()}{need.pk}-{offer.pk}",
+                key=key_of(kind, need.pk, offer.pk),
                 kind=kind,
                 need=need,
                 offer=offer,
@@ -491,6 +491,11 @@ def find(
             op.related = matching.related_terms(op.need.text, op.offer.text, op.shared)
             op.message = _message(op, me.full_name if me else "")
     return Opportunities(found["give"], found["broker"], method, notice)
+
+
+def key_of(kind: str, need_id: int, offer_id: int) -> str:
+    """The key of an opportunity of a kind ("give" or "broker"): G12-3, B12-5."""
+    return f"{kind[0].upper()}{need_id}-{offer_id}"
 
 
 def _pair(owner: AbstractBaseUser, key: str) -> tuple[str, Need, Offer]:

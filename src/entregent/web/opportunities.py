@@ -67,11 +67,22 @@ def opportunities(request: HttpRequest) -> HttpResponse:
             "rungs": Rung.choices,
             "more": limit + LIMIT if more and limit < MOST else None,
             "dismissed": [
-                (f"{'G' if d.offer.person.is_me else 'B'}{d.need_id}-{d.offer_id}", d)
+                (ops.key_of("give" if d.offer.person.is_me else "broker", d.need_id, d.offer_id), d)
                 for d in dismissed
             ],
         },
     )
+
+
+def _refused(request: HttpRequest, key: str, exc: InvalidInput) -> HttpResponse:
+    """Why an action on an opportunity was refused: in place of the item for htmx, else as a
+    message on the page."""
+    if request.htmx:
+        return render(
+            request, "web/_opportunities_done.html", {"said": str(exc), "key": key, "failed": True}
+        )
+    messages.error(request, str(exc))
+    return redirect("opportunities")
 
 
 @login_required
@@ -91,14 +102,7 @@ def act(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except InvalidInput as exc:
-        if request.htmx:
-            return render(
-                request,
-                "web/_opportunities_done.html",
-                {"said": str(exc), "key": key, "failed": True},
-            )
-        messages.error(request, str(exc))
-        return redirect("opportunities")
+        return _refused(request, key, exc)
     if request.htmx:
         return render(
             request, "web/_opportunities_done.html", {"said": said, "key": key, "failed": False}
@@ -120,14 +124,7 @@ def dismiss(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except InvalidInput as exc:
-        if request.htmx:
-            return render(
-                request,
-                "web/_opportunities_done.html",
-                {"said": str(exc), "key": key, "failed": True},
-            )
-        messages.error(request, str(exc))
-        return redirect("opportunities")
+        return _refused(request, key, exc)
     if request.htmx:
         instead = None if undo else ops.proposed_instead(request.user, key, timezone.now())
         # Undoing takes away the offer proposed instead (htmx deletes it by its id).
