@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
 
-Seven sets by default, all written for entregent, each of 60 needs and 100 offers:
+Nine sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -12,13 +12,17 @@ Seven sets by default, all written for entregent, each of 60 needs and 100 offer
   on purpose: groups of needs in one field that differ by a specific (species, city, audience)
   and distractors that are near misses;
 - matching_ordinary.json, written the same blind way after the thesaurus and every setting were
-  fixed, of moderate difficulty, and evaluated once.
+  fixed, of moderate difficulty, and evaluated once;
+- matching_fresh_a.json and matching_fresh_b.json, written the same blind way by two helpers
+  (the second asked for trades, logistics, farming and other fields the first sets touch
+  less), first evaluated once the place cut was chosen on the seven sets above.
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
-matcher (the multilingual Universal Sentence Encoder with the concept thesaurus), the fallback
-(BM25 on stems with the thesaurus), and each without the thesaurus; overall, for the
-cross-language pairs, the pairs sharing no content word, and the paraphrases (same language,
-no shared word). Languages and shared words are judged by the matcher's own functions.
+matcher (the multilingual Universal Sentence Encoder with the concept thesaurus and the place
+cut), the fallback (BM25 on stems with the same), each without the place cut, and each
+alone; overall, for the cross-language pairs, the pairs sharing no content word, and the
+paraphrases (same language, no shared word). Languages and shared words are judged by the
+matcher's own functions.
 `--sweep` prints the figures at other settings.
 Speed: ranking 10,000 offer vectors for one need once they are indexed (median of 200 runs).
 """
@@ -35,15 +39,26 @@ from pathlib import Path
 
 import numpy as np
 
-from entregent.engine import concepts, matching
+from entregent.engine import concepts, matching, places
 
 DEFAULT_DATA = [
     Path(__file__).with_name("data") / f"matching_{name}.json"
-    for name in ("eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b", "ordinary")
+    for name in (
+        "eval",
+        "blind",
+        "heldout",
+        "final",
+        "nearmiss_a",
+        "nearmiss_b",
+        "ordinary",
+        "fresh_a",
+        "fresh_b",
+    )
 ]
 SWEEP_TOP = (1, 2, 3, 5)
 SWEEP_WEIGHT = (0.0, 0.3, 0.5, 0.75)
 SWEEP_MISMATCH = (0.0, 0.2, 0.4)
+SWEEP_PLACE = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 def load(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
@@ -101,8 +116,8 @@ def threshold_figures(scores: np.ndarray, answer: np.ndarray, threshold: float) 
 
 def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_000) -> dict:
     """Median time to rank n indexed offers for one need (top 5), the default way: cosines,
-    raised by concept profiles and lowered on a concept mismatch (profiles and concept rows are
-    stored with the offers, so they are part of the index)."""
+    raised by concept profiles, lowered on a concept mismatch and on places apart (profiles,
+    concept rows and the offers' places are kept with the offers, so they are the index)."""
     rng = np.random.default_rng(0)
     take = np.arange(n) % len(offers)
     base = matching.embed(encoder, offers)
@@ -113,11 +128,20 @@ def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_0
     query = matching.embed(encoder, [need])
     query_profile = matching.profiles(encoder, [need], query)
     query_concepts = concepts.matrix([need])
+    places.found.cache_clear()
+    start = time.perf_counter()
+    located = places.Located([offers[k] for k in take])
+    index_places = time.perf_counter() - start
     times = []
     for _ in range(200):
         start = time.perf_counter()
         scores = matching.combine(
-            query @ index.T, query_profile, index_profiles, query_concepts, index_concepts
+            query @ index.T,
+            query_profile,
+            index_profiles,
+            query_concepts,
+            index_concepts,
+            located.apart([need]),
         )[0]
         top = np.argpartition(-scores, 5)[:5]
         top[np.argsort(-scores[top])]
@@ -128,6 +152,8 @@ def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_0
     return {
         "offers": n,
         "rank_ms_median": round(1000 * float(np.median(times)), 3),
+        "index_places_ms": round(1000 * index_places, 1),
+        "distinct_offer_texts": len(offers),
         "embed_one_need_ms": round(1000 * embed_one, 1),
     }
 
@@ -138,12 +164,14 @@ def _sweep(
     vectors: tuple[np.ndarray, np.ndarray] | None,
     concept_rows: tuple[np.ndarray, np.ndarray],
     raw: dict[str, np.ndarray],
+    placed: dict[str, np.ndarray],
     answer: np.ndarray,
     mask: np.ndarray,
 ) -> dict[str, dict[str, dict]]:
     """Overall figures at other settings: (top, profile weight, mismatch) with the model,
-    the concept weight without it. Texts, vectors and concept rows are the needs' and the
-    offers', as `evaluate` computed them."""
+    the concept weight without it, then the place cut applied to each matcher's scores at
+    the chosen settings (`placed`, before the cut). Texts, vectors and concept rows are the
+    needs' and the offers', as `evaluate` computed them."""
     settings = (matching.PROFILE_TOP, matching.PROFILE_WEIGHT, matching.MISMATCH)
     out: dict[str, dict[str, dict]] = {"semantic": {}, "lexical": {}}
     (needs, offers), (need_concepts, offer_concepts) = texts, concept_rows
@@ -172,6 +200,16 @@ def _sweep(
     for weight in SWEEP_WEIGHT:
         scores = matching.blend(raw["lexical"], need_concepts, offer_concepts, weight)
         out["lexical"][f"weight {weight}"] = ranking_figures(scores, answer, mask)
+    apart, kept = places.apart(needs, offers), matching.PLACE_MISMATCH
+    try:
+        for cut in SWEEP_PLACE:
+            matching.PLACE_MISMATCH = cut
+            for method, scores in placed.items():
+                out[method][f"place mismatch {cut}"] = ranking_figures(
+                    matching.away(scores, apart), answer, mask
+                )
+    finally:
+        matching.PLACE_MISMATCH = kept
     return out
 
 
@@ -204,25 +242,33 @@ def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
         semantic_seconds = time.perf_counter() - started
         need_profiles = matching.profiles(encoder, needs, need_vectors)
         offer_profiles = matching.profiles(encoder, offers, offer_vectors)
+    apart = places.apart(needs, offers)
+    placed: dict[str, np.ndarray] = {}
     for method, label, role in (
         ("semantic", "USE v3", "default"),
         ("lexical", "BM25", "fallback"),
     ):
         if method not in raw:
             continue
-        blended = (
+        unplaced = (
             matching.combine(
                 raw[method], need_profiles, offer_profiles, need_concepts, offer_concepts
             )
             if method == "semantic"
             else matching.blend(raw[method], need_concepts, offer_concepts)
         )
-        for name, matrix in ((f"{role} ({label} + concepts)", blended), (label, raw[method])):
+        blended = matching.away(unplaced, apart)
+        placed[method] = unplaced
+        for name, matrix in (
+            (f"{role} ({label} + concepts + places)", blended),
+            (f"{label} + concepts", unplaced),
+            (label, raw[method]),
+        ):
             out["matchers"][name] = {
                 subset: ranking_figures(matrix, answer, mask) for subset, mask in masks.items()
             }
-        out["matchers"][f"{role} ({label} + concepts)"]["at_threshold"] = threshold_figures(
-            blended, answer, matching.SHOW_AT[method]
+        out["matchers"][f"{role} ({label} + concepts + places)"]["at_threshold"] = (
+            threshold_figures(blended, answer, matching.SHOW_AT[method])
         )
         out["matchers"][label]["seconds"] = round(
             semantic_seconds if method == "semantic" else lexical_seconds, 3
@@ -234,6 +280,7 @@ def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
             (need_vectors, offer_vectors) if encoder is not None else None,
             (need_concepts, offer_concepts),
             raw,
+            placed,
             answer,
             masks["all"],
         )
@@ -254,6 +301,7 @@ def main() -> None:
             "profile_top": matching.PROFILE_TOP,
             "profile_weight": matching.PROFILE_WEIGHT,
             "mismatch": matching.MISMATCH,
+            "place_mismatch": matching.PLACE_MISMATCH,
             "fallback_concept_weight": matching.CONCEPT_WEIGHT,
         },
         "sets": [evaluate(path, encoder, args.sweep) for path in args.data or DEFAULT_DATA],
@@ -261,8 +309,11 @@ def main() -> None:
     if encoder is None:
         results["semantic_error"] = error
     else:
+        # A need that names a place: the slower case, its place compared with the offers'.
         needs, offers, *_ = load((args.data or DEFAULT_DATA)[0])
-        results["speed"] = speed(encoder, offers, needs[0])
+        results["speed"] = speed(
+            encoder, offers, next((n for n in needs if places.found(n)), needs[0])
+        )
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return
@@ -306,7 +357,8 @@ def main() -> None:
         s = results["speed"]
         print(
             f"\nranking {s['offers']} indexed offers for one need: {s['rank_ms_median']} ms "
-            f"(median); embedding one need: {s['embed_one_need_ms']} ms"
+            f"(median); embedding one need: {s['embed_one_need_ms']} ms; indexing the offers' "
+            f"places: {s['index_places_ms']} ms ({s['distinct_offer_texts']} distinct texts)"
         )
 
 

@@ -395,3 +395,16 @@ def test_a_dismissal_holds_in_every_block_of_needs(owner, me, monkeypatch) -> No
     opportunities.dismiss(owner, f"G{needs[3].pk}-{best.pk}")  # in the second block
     chosen = {op.need.pk: op.offer for op in opportunities.find(owner, NOW).give}
     assert chosen == {n.pk: (second if n == needs[3] else best) for n in needs}
+
+
+@pytest.mark.parametrize("cut", [matching.PLACE_MISMATCH, 0.0])
+def test_an_offer_in_the_same_town_comes_first(owner, me, monkeypatch, cut: float) -> None:
+    """Two physiotherapists for a knee in Lyon: the model alone prefers the one in Marseille,
+    who shares the language and the knee; the place puts the one in Lyon first."""
+    monkeypatch.setattr(matching, "PLACE_MISMATCH", cut)
+    asker = services.add_person(owner, "Zoé Martin")
+    services.add_need(asker, "Opérée du genou, il lui faut un kiné sur Lyon")
+    far = services.add_offer(me, "Kiné du sport à Marseille, suit des footballeurs opérés du genou")
+    near = services.add_offer(me, "Physiotherapist in Lyon, sports injuries")
+    (best,) = opportunities.find(owner, NOW).give  # one opportunity per need: its best offer
+    assert best.offer == (near if cut else far)

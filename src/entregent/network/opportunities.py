@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from entregent.engine import concepts, matching
+from entregent.engine import concepts, matching, places
 from entregent.engine.circles import CUTS, OUTSIDE
 from entregent.engine.snapshot import once, to_days
 from entregent.network import giving
@@ -123,11 +123,16 @@ class _Side:
     vectors: np.ndarray  # sentence vectors
     profiles: np.ndarray  # concept profiles, from the vectors
     concepts: np.ndarray  # concepts named word for word (engine/concepts.matrix)
+    texts: list[str]
+    located: places.Located | None  # the places the texts name (the offers' side only)
 
 
-def _side(items: list[Need] | list[Offer], encoder: matching.Encoder) -> _Side:
+def _side(
+    items: list[Need] | list[Offer], encoder: matching.Encoder, locate: bool = False
+) -> _Side:
     """Stored vectors and profiles, computing in memory those of any row that has none current
-    (written by another process since indexing, for instance)."""
+    (written by another process since indexing, for instance); with `locate`, the places the
+    texts name, indexed to be compared with the needs'."""
     width = len(concepts.default())
     vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
     profiles = np.zeros((len(items), width), dtype=np.float32)
@@ -145,7 +150,9 @@ def _side(items: list[Need] | list[Offer], encoder: matching.Encoder) -> _Side:
             texts = [items[k].text for k in missing]
             vectors[missing] = matching.embed(encoder, texts)
             profiles[missing] = matching.profiles(encoder, texts, vectors[missing])
-    return _Side(vectors, profiles, concepts.matrix([item.text for item in items]))
+    texts = [item.text for item in items]
+    located = places.Located(texts) if locate else None
+    return _Side(vectors, profiles, concepts.matrix(texts), texts, located)
 
 
 def _linked(view: NetworkView) -> frozenset[int]:
@@ -321,7 +328,7 @@ def _score_rows(
     if encoder is None:
         lexical = matching.keyword_scores([n.text for n in needs], [o.text for o in offers])
         return "lexical", lexical.matrix.astype(np.float32), None
-    return "semantic", _side(needs, encoder), _side(offers, encoder)
+    return "semantic", _side(needs, encoder, locate=False), _side(offers, encoder, locate=True)
 
 
 def stored_scores(
@@ -357,6 +364,7 @@ def stored_scores(
         offer_profiles,
         concepts.matrix(need_texts),
         concepts.matrix(offer_texts),
+        places.apart(need_texts, offer_texts),
     )
     scores[_dismissed(owner, needs, offers)] = 0.0
     return "semantic", scores
@@ -381,14 +389,16 @@ def _dismissed(
 
 def _block(need_side: _Side | np.ndarray, offer_side: _Side | None, rows: slice) -> np.ndarray:
     """Scores of a block of needs against every offer: the default matcher's, or rows of the
-    key-word matrix (already blended with the concepts both texts name)."""
+    key-word matrix (already blended with the concepts both texts name, and cut for places)."""
     if isinstance(need_side, _Side) and offer_side is not None:
+        assert offer_side.located is not None
         return matching.combine(
             np.clip(need_side.vectors[rows] @ offer_side.vectors.T, 0.0, 1.0),
             need_side.profiles[rows],
             offer_side.profiles,
             need_side.concepts[rows],
             offer_side.concepts,
+            offer_side.located.apart(need_side.texts[rows]),
         )
     assert isinstance(need_side, np.ndarray)
     return need_side[rows]
