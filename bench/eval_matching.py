@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
 
-Nine sets by default, all written for entregent, each of 60 needs and 100 offers:
+Eleven sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -15,7 +15,9 @@ Nine sets by default, all written for entregent, each of 60 needs and 100 offers
   fixed, of moderate difficulty, and evaluated once;
 - matching_fresh_a.json and matching_fresh_b.json, written the same blind way by two helpers
   (the second asked for trades, logistics, farming and other fields the first sets touch
-  less), first evaluated once the place cut was chosen on the seven sets above.
+  less), first evaluated once the place cut was chosen on the seven sets above;
+- matching_check_c.json and matching_check_d.json, written the same blind way by two more
+  helpers while the place cut was reviewed, evaluated once with it fixed.
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
 matcher (the multilingual Universal Sentence Encoder with the concept thesaurus and the place
@@ -53,6 +55,8 @@ DEFAULT_DATA = [
         "ordinary",
         "fresh_a",
         "fresh_b",
+        "check_c",
+        "check_d",
     )
 ]
 SWEEP_TOP = (1, 2, 3, 5)
