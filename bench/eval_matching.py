@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
 
-Eleven sets by default, all written for entregent, each of 60 needs and 100 offers:
+Thirteen sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -17,7 +17,9 @@ Eleven sets by default, all written for entregent, each of 60 needs and 100 offe
   (the second asked for trades, logistics, farming and other fields the first sets touch
   less), first evaluated once the place cut was chosen on the seven sets above;
 - matching_check_c.json and matching_check_d.json, written the same blind way by two more
-  helpers while the place cut was reviewed, evaluated once with it fixed.
+  helpers while the place cut was reviewed, evaluated once with it fixed;
+- matching_final_e.json (working life) and matching_final_f.json (everyday life), written the
+  same blind way, used once to decide whether an enriched thesaurus was kept (it was not).
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
 matcher (the multilingual Universal Sentence Encoder with the concept thesaurus and the place
@@ -57,6 +59,8 @@ DEFAULT_DATA = [
         "fresh_b",
         "check_c",
         "check_d",
+        "final_e",
+        "final_f",
     )
 ]
 SWEEP_TOP = (1, 2, 3, 5)
