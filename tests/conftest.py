@@ -14,7 +14,7 @@ REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 @pytest.fixture(autouse=True, scope="session")
 def _terms_cache_out_of_the_users_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
     """`make test` points ENTREGENT_DATA_DIR at a test folder; a bare `pytest` does not, and
-    must not write the thesaurus cache (44 MB) into the user's own data folder."""
+    must not write the thesaurus cache (73 MB) into the user's own data folder."""
     if not os.environ.get("ENTREGENT_DATA_DIR"):
         from entregent.engine import matching
 

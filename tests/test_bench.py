@@ -76,6 +76,7 @@ def test_it_evaluates_matching_on_its_bilingual_sets() -> None:
     data = json.loads(result.stdout)
     sets = ["eval", "blind", "heldout", "final", "nearmiss_a", "nearmiss_b", "ordinary"]
     sets += ["fresh_a", "fresh_b", "check_c", "check_d", "final_e", "final_f"]
+    sets += ["decide_g", "decide_h"]
     assert [s["set"] for s in data["sets"]] == [f"matching_{name}.json" for name in sets]
     for figures in data["sets"]:
         assert figures["needs"] >= 60 and figures["offers"] >= 100
