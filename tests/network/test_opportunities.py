@@ -102,6 +102,7 @@ def test_it_falls_back_to_key_words_with_a_notice(owner, me, monkeypatch) -> Non
     assert found.method == "lexical" and "no model" in found.notice
     assert [o.person for o in found.give] == [asker]
     assert found.give[0].shared == ["expert", "comptable", "indépendants"]
+    assert "Tie strength 0.0, outside your circles." in found.give[0].reasons  # a new contact
 
 
 def test_it_records_a_gift(owner, me) -> None:

@@ -252,14 +252,12 @@ def _value(
             if explain:
                 why.append(_("They nearly always reach out first: your turn."))
         if explain:
-            circle = (
-                _("your %(size)d circle") % {"size": CUTS[m.circle[i]]}
-                if m.circle[i] < OUTSIDE
-                else _("outside your circles")
-            )
             why.append(
-                _("Tie strength %(strength).1f, in %(circle)s.")
-                % {"strength": m.strength[i], "circle": circle}
+                _("Tie strength %(strength).1f, in your %(size)d circle.")
+                % {"strength": m.strength[i], "size": CUTS[m.circle[i]]}
+                if m.circle[i] < OUTSIDE
+                else _("Tie strength %(strength).1f, outside your circles.")
+                % {"strength": m.strength[i]}
             )
             if np.isfinite(m.silence[i]):
                 why.append(_("Last contact %(ago)s ago.") % {"ago": duration(m.silence[i])})
