@@ -36,6 +36,8 @@ def regions(text: str) -> list[tuple[str, str]]:
         ("Ami à Clermont", [("FR", "84")]),  # Clermont-Ferrand, not Clermont in the Oise
         ("Vacances à Bruges", [("BE", "")]),  # the Belgian city, not the Gironde village
         ("Lyon's best bakery", [("FR", "84")]),
+        ("Paris-based designer", [("FR", "11")]),
+        ("Paris sportifs en salle", [("FR", "11")]),  # a big city stays one, whatever the word
         ("Lyon : cherche un kiné", [("FR", "84")]),  # a big city may start a sentence
         ("gîte en pays basque", [("FR", "75")]),  # a name of several words, in any case
         ("Gîte dans l'Aube", [("FR", "44")]),

