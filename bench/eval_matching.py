@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
 
-Fifteen sets by default, all written for entregent, each of 60 needs and 100 offers:
+Seventeen sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -23,7 +23,9 @@ Fifteen sets by default, all written for entregent, each of 60 needs and 100 off
   (it was not);
 - matching_decide_g.json and matching_decide_h.json, written the same blind way, used once to
   decide whether the enriched thesaurus, cleaned and with the settings unchanged, was kept (it
-  was, by the rule fixed beforehand: a higher mean MRR on these two).
+  was, by the rule fixed beforehand: a higher mean MRR on these two);
+- matching_judge_i.json and matching_judge_j.json, written the same blind way, used once to
+  decide whether vectors lifted toward their concepts' centres were kept (they were not).
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
 matcher (the multilingual Universal Sentence Encoder with the concept thesaurus and the place
@@ -67,6 +69,8 @@ DEFAULT_DATA = [
         "final_f",
         "decide_g",
         "decide_h",
+        "judge_i",
+        "judge_j",
     )
 ]
 SWEEP_TOP = (1, 2, 3, 5)
