@@ -100,6 +100,11 @@ def _read(path: Path | None) -> str:
     return resources.files("entregent.engine").joinpath(DEFAULT_PATH).read_text("utf-8")
 
 
+def shipped() -> dict:
+    """The thesaurus shipped inside the package, parsed but not stemmed: for its words alone."""
+    return json.loads(_read(None))
+
+
 # Changes when the way terms are found in texts changes, so stored profiles are worked out again.
 RULES = "3: terms within a clause (a full stop or a slash ends one only before a space)"
 

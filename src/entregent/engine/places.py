@@ -20,6 +20,7 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
+from entregent.engine import concepts
 from entregent.engine.text import fold
 
 # Two towns this close (km, as the crow flies) are one place for a meeting or a job: Versailles
@@ -158,15 +159,15 @@ class _Name:
 
 
 def _data() -> dict:
+    """places.json, parsed."""
     return json.loads(resources.files(__package__).joinpath("places.json").read_text("utf-8"))
 
 
 def _lower_case_words() -> frozenset[str]:
     """Words the thesaurus writes in lower case: a town named so is a word first ("Avion",
     "Forêt", "Changé")."""
-    data = json.loads(resources.files(__package__).joinpath("concepts.json").read_text("utf-8"))
     words = set()
-    for concept in data["concepts"]:
+    for concept in concepts.shipped()["concepts"]:
         for term in concept["fr"] + concept["en"]:
             words.update(fold(w) for w in re.findall(r"[^\W\d_]+", term) if w[0].islower())
     return frozenset(words)
