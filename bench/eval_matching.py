@@ -1,8 +1,8 @@
 """Evaluate need ↔ offer matching on bilingual sets: the default matcher against the fallback.
 
-Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep]
+Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep] [--adapter KIND]
 
-Seventeen sets by default, all written for entregent, each of 60 needs and 100 offers:
+Twenty-five sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -25,14 +25,22 @@ Seventeen sets by default, all written for entregent, each of 60 needs and 100 o
   decide whether the enriched thesaurus, cleaned and with the settings unchanged, was kept (it
   was, by the rule fixed beforehand: a higher mean MRR on these two);
 - matching_judge_i.json and matching_judge_j.json, written the same blind way, used once to
-  decide whether vectors lifted toward their concepts' centres were kept (they were not).
+  decide whether vectors lifted toward their concepts' centres were kept (they were not);
+- matching_verify_k.json and matching_verify_l.json, written the same blind way, used once to
+  decide whether the need-side adapter was kept (it was);
+- matching_added_m.json to matching_added_p.json, written the same blind way, then added to the
+  adapter's training; matching_settle_q.json and matching_settle_r.json, written with them and
+  used once to decide that adding them helped.
+The adapter (bench/train_adapter.py) is trained on every set as well as on training_*.json, so
+by default (--adapter cross) each set is scored with an adapter trained on all the other files,
+less any text nearly the same as one of the set's; --adapter shipped uses the shipped one.
 Each need is ranked against every offer of its set (its own answer among them, plus the
 distractors); recall@1, recall@5 and the mean reciprocal rank are reported for the default
-matcher (the multilingual Universal Sentence Encoder with the concept thesaurus and the place
-cut), the fallback (BM25 on stems with the same), each without the place cut, and each
-alone; overall, for the cross-language pairs, the pairs sharing no content word, and the
-paraphrases (same language, no shared word). Languages and shared words are judged by the
-matcher's own functions.
+matcher (the multilingual Universal Sentence Encoder, the adapter, the concept thesaurus and the
+place cut), the same without the adapter, then without the place cut, the fallback (BM25 on
+stems with the same), and each model alone; overall, for the cross-language pairs, the pairs
+sharing no content word, and the paraphrases (same language, no shared word). Languages and
+shared words are judged by the matcher's own functions.
 `--sweep` prints the figures at other settings.
 Speed: ranking 10,000 offer vectors for one need once they are indexed (median of 200 runs).
 """
@@ -49,6 +57,7 @@ from pathlib import Path
 
 import numpy as np
 
+import train_adapter
 from entregent.engine import concepts, matching, places
 
 DEFAULT_DATA = [
@@ -71,6 +80,14 @@ DEFAULT_DATA = [
         "decide_h",
         "judge_i",
         "judge_j",
+        "verify_k",
+        "verify_l",
+        "added_m",
+        "added_n",
+        "added_o",
+        "added_p",
+        "settle_q",
+        "settle_r",
     )
 ]
 SWEEP_TOP = (1, 2, 3, 5)
@@ -154,7 +171,7 @@ def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_0
     for _ in range(200):
         start = time.perf_counter()
         scores = matching.combine(
-            query @ index.T,
+            matching.cosines(query, index),
             query_profile,
             index_profiles,
             query_concepts,
@@ -231,8 +248,11 @@ def _sweep(
     return out
 
 
-def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
-    """Figures of every matcher on one set."""
+def evaluate(
+    path: Path, encoder: matching.Encoder | None, sweep: bool, adapter: np.ndarray | None = None
+) -> dict:
+    """Figures of every matcher on one set; `adapter` is the need-side adapter to score it
+    with (one that never saw the set, unless --adapter shipped)."""
     needs, offers, answer, masks = load(path)
     out: dict = {
         "set": path.name,
@@ -256,14 +276,27 @@ def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
         started = time.perf_counter()
         need_vectors = matching.embed(encoder, needs)
         offer_vectors = matching.embed(encoder, offers)
-        raw["semantic"] = matching.semantic_scores(need_vectors, offer_vectors).matrix
+        plain = np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0).astype(np.float64)
+        raw["semantic"] = matching.cosines(need_vectors, offer_vectors, adapter).astype(np.float64)
         semantic_seconds = time.perf_counter() - started
         need_profiles = matching.profiles(encoder, needs, need_vectors)
         offer_profiles = matching.profiles(encoder, offers, offer_vectors)
     apart = places.apart(needs, offers)
     placed: dict[str, np.ndarray] = {}
+    if "semantic" in raw:  # the same matcher without the adapter, then the model alone
+        unadapted = matching.combine(
+            plain, need_profiles, offer_profiles, need_concepts, offer_concepts
+        )
+        for name, matrix in (
+            ("USE v3 + concepts + places", matching.away(unadapted, apart)),
+            ("USE v3 + concepts", unadapted),
+            ("USE v3", plain),
+        ):
+            out["matchers"][name] = {
+                subset: ranking_figures(matrix, answer, mask) for subset, mask in masks.items()
+            }
     for method, label, role in (
-        ("semantic", "USE v3", "default"),
+        ("semantic", "USE v3 + adapter", "default"),
         ("lexical", "BM25", "fallback"),
     ):
         if method not in raw:
@@ -279,7 +312,7 @@ def evaluate(path: Path, encoder: matching.Encoder | None, sweep: bool) -> dict:
         placed[method] = unplaced
         for name, matrix in (
             (f"{role} ({label} + concepts + places)", blended),
-            (f"{label} + concepts", unplaced),
+            *(() if method == "semantic" else ((f"{label} + concepts", unplaced),)),
             (label, raw[method]),
         ):
             out["matchers"][name] = {
@@ -310,8 +343,34 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sweep", action="store_true", help="figures at other settings")
+    parser.add_argument(
+        "--adapter",
+        choices=("cross", "shipped"),
+        default="cross",
+        help="cross (default): score each set trained on with an adapter trained without it; "
+        "shipped: the shipped adapter everywhere (faster, flatters the sets it saw)",
+    )
     args = parser.parse_args()
     encoder, error = matching.load_encoder()
+    paths = args.data or DEFAULT_DATA
+    adapters: list[np.ndarray | None] = [matching.adapter()] * len(paths)
+    if encoder is not None and args.adapter == "cross":
+        embedded = train_adapter.embed_files(encoder, train_adapter.training_files())
+        adapters = [
+            train_adapter.fit(
+                [e for name, e in embedded.items() if name != path.name],
+                avoid=np.vstack(
+                    [
+                        embedded[path.name].needs,
+                        embedded[path.name].offers,
+                        embedded[path.name].distractors,
+                    ]
+                ),
+            )
+            if path.name in embedded
+            else shipped
+            for path, shipped in zip(paths, adapters, strict=True)
+        ]
     results: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "concepts": len(concepts.default()),
@@ -322,13 +381,17 @@ def main() -> None:
             "place_mismatch": matching.PLACE_MISMATCH,
             "fallback_concept_weight": matching.CONCEPT_WEIGHT,
         },
-        "sets": [evaluate(path, encoder, args.sweep) for path in args.data or DEFAULT_DATA],
+        "adapter": args.adapter,
+        "sets": [
+            evaluate(path, encoder, args.sweep, adapter)
+            for path, adapter in zip(paths, adapters, strict=True)
+        ],
     }
     if encoder is None:
         results["semantic_error"] = error
     else:
         # A need that names a place: the slower case, its place compared with the offers'.
-        needs, offers, *_ = load((args.data or DEFAULT_DATA)[0])
+        needs, offers, *_ = load(paths[0])
         results["speed"] = speed(
             encoder, offers, next((n for n in needs if places.found(n)), needs[0])
         )
@@ -369,6 +432,13 @@ def main() -> None:
                     f"  {setting:34}  recall@1 {f['recall_at_1']:.3f}  "
                     f"recall@5 {f['recall_at_5']:.3f}  MRR {f['mrr']:.3f}"
                 )
+    print(f"\nmeans over the {len(results['sets'])} sets (adapter: {args.adapter}):")
+    for matcher in results["sets"][0]["matchers"]:
+        figures = [s["matchers"][matcher]["all"] for s in results["sets"]]
+        means = [np.mean([f[k] for f in figures]) for k in ("recall_at_1", "recall_at_5", "mrr")]
+        print(
+            f"  {matcher:45} recall@1 {means[0]:.3f}  recall@5 {means[1]:.3f}  MRR {means[2]:.3f}"
+        )
     if "semantic_error" in results:
         print(f"\nsemantic model unavailable: {results['semantic_error']}", file=sys.stderr)
     else:

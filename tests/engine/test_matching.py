@@ -119,3 +119,40 @@ def test_it_keeps_hyphenated_words_whole() -> None:
 
 def test_it_uses_the_default_language_when_undecided() -> None:
     assert matching.detect_language("Ich suche einen Steuerberater", default="en") == "en"
+
+
+def test_it_moves_need_vectors_by_the_adapter_and_keeps_unit_rows() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3, matching.DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[2] = 0.0  # a need not embedded yet
+    matrix = rng.normal(0, 0.1, (matching.DIMENSIONS, matching.DIMENSIONS)).astype(np.float32)
+    moved = matching.adapt(vectors, matrix)
+    assert np.allclose(np.linalg.norm(moved[:2], axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(moved[:2], vectors[:2])
+    assert not moved[2].any()
+    expected = (vectors[0] + vectors[0] @ matrix) / np.linalg.norm(vectors[0] + vectors[0] @ matrix)
+    assert np.allclose(moved[0], expected, atol=1e-5)
+
+
+def test_it_ships_an_adapter_of_the_models_size() -> None:
+    matrix = matching.adapter()
+    assert matrix is not None, f"{matching.ADAPTER} is missing: run bench/train_adapter.py"
+    assert matrix.shape == (matching.DIMENSIONS, matching.DIMENSIONS)
+    assert matrix.dtype == np.float32 and np.isfinite(matrix).all()
+    assert 0 < np.abs(matrix).max() < 1  # learned, and small beside the identity
+
+
+def test_it_scores_with_the_plain_cosine_when_the_adapter_is_missing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(matching, "ADAPTER", tmp_path / "missing.npy")
+    matching.adapter.cache_clear()
+    try:
+        rng = np.random.default_rng(2)
+        needs = rng.normal(size=(2, matching.DIMENSIONS)).astype(np.float32)
+        offers = rng.normal(size=(4, matching.DIMENSIONS)).astype(np.float32)
+        needs /= np.linalg.norm(needs, axis=1, keepdims=True)
+        offers /= np.linalg.norm(offers, axis=1, keepdims=True)
+        assert matching.adapter() is None
+        assert np.allclose(matching.cosines(needs, offers), np.clip(needs @ offers.T, 0, 1))
+    finally:
+        matching.adapter.cache_clear()

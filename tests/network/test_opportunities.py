@@ -297,7 +297,9 @@ def test_a_closed_need_keeps_its_cosine_after_a_new_thesaurus(owner, me, monkeyp
     # keeps its cosine (and the concepts found word for word) rather than dropping to zero.
     encoder, _error = matching.load_encoder()
     cosine = float(
-        (matching.embed(encoder, [need.text]) @ matching.embed(encoder, [offer.text]).T)[0, 0]
+        matching.cosines(
+            matching.embed(encoder, [need.text]), matching.embed(encoder, [offer.text])
+        )[0, 0]
     )
     assert after == pytest.approx(cosine, abs=1e-5) and 0 < after < before
 
@@ -404,8 +406,8 @@ def test_an_offer_in_the_same_town_comes_first(owner, me, monkeypatch, cut: floa
     who shares the language and the knee; the place puts the one in Lyon first."""
     monkeypatch.setattr(matching, "PLACE_MISMATCH", cut)
     asker = services.add_person(owner, "Zoé Martin")
-    services.add_need(asker, "Opérée du genou, il lui faut un kiné sur Lyon")
-    far = services.add_offer(me, "Kiné du sport à Marseille, suit des footballeurs opérés du genou")
-    near = services.add_offer(me, "Physiotherapist in Lyon, sports injuries")
+    services.add_need(asker, "Son genou opéré a besoin de rééducation, elle habite Lyon")
+    far = services.add_offer(me, "Kinésithérapeute à Marseille, rééducation du genou opéré")
+    near = services.add_offer(me, "Physiotherapist in Lyon, sports injuries and rehab")
     (best,) = opportunities.find(owner, NOW).give  # one opportunity per need: its best offer
     assert best.offer == (near if cut else far)

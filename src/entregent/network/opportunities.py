@@ -357,7 +357,7 @@ def stored_scores(
 
     (need_vectors, need_profiles), (offer_vectors, offer_profiles) = rows(needs), rows(offers)
     scores = matching.combine(
-        np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0),
+        matching.cosines(need_vectors, offer_vectors),
         need_profiles,
         offer_profiles,
         concepts.matrix(need_texts),
@@ -391,7 +391,7 @@ def _block(need_side: _Side | np.ndarray, offer_side: _Side | None, rows: slice)
     if isinstance(need_side, _Side) and offer_side is not None:
         assert offer_side.located is not None
         return matching.combine(
-            np.clip(need_side.vectors[rows] @ offer_side.vectors.T, 0.0, 1.0),
+            matching.cosines(need_side.vectors[rows], offer_side.vectors),
             need_side.profiles[rows],
             offer_side.profiles,
             need_side.concepts[rows],
