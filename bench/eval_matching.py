@@ -358,16 +358,16 @@ def main() -> None:
         embedded = train_adapter.embed_files(encoder, train_adapter.training_files())
         adapters = [
             train_adapter.fit(
-                [e for name, e in embedded.items() if name != path.name],
+                [e for where, e in embedded.items() if where != path.resolve()],
                 avoid=np.vstack(
                     [
-                        embedded[path.name].needs,
-                        embedded[path.name].offers,
-                        embedded[path.name].distractors,
+                        embedded[path.resolve()].needs,
+                        embedded[path.resolve()].offers,
+                        embedded[path.resolve()].distractors,
                     ]
                 ),
             )
-            if path.name in embedded
+            if path.resolve() in embedded
             else shipped
             for path, shipped in zip(paths, adapters, strict=True)
         ]

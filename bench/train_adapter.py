@@ -48,6 +48,21 @@ STEPS = 100
 LEARNING_RATE = 1e-3
 
 
+def settings() -> dict[str, float]:
+    """The training settings, as recorded beside the adapter."""
+    return {
+        "temperature": TEMPERATURE,
+        "decay": DECAY,
+        "steps": STEPS,
+        "learning_rate": LEARNING_RATE,
+    }
+
+
+def _sha256(path: Path) -> str:
+    """The file's digest, or "" when it is missing."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
 def training_files() -> list[Path]:
     """Every file trained on, in a fixed order: the training sets, then the evaluation sets."""
     return sorted(DATA.glob("training_*.json")) + sorted(DATA.glob("matching_*.json"))
@@ -70,12 +85,12 @@ class Embedded:
     distractors: np.ndarray
 
 
-def embed_files(encoder: matching.Encoder, paths: list[Path]) -> dict[str, Embedded]:
-    """Each file's pairs and distractors embedded as the matcher does, by file name."""
-    out: dict[str, Embedded] = {}
+def embed_files(encoder: matching.Encoder, paths: list[Path]) -> dict[Path, Embedded]:
+    """Each file's pairs and distractors embedded as the matcher does, by resolved path."""
+    out: dict[Path, Embedded] = {}
     for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
-        out[path.name] = Embedded(
+        out[path.resolve()] = Embedded(
             matching.embed(encoder, [p["need"] for p in data["pairs"]]),
             matching.embed(encoder, [p["offer"] for p in data["pairs"]]),
             matching.embed(encoder, list(data["distractors"])),
@@ -88,20 +103,28 @@ def embed_files(encoder: matching.Encoder, paths: list[Path]) -> dict[str, Embed
 SAME_TEXT = 0.95
 
 
-def fit(parts: list[Embedded], avoid: np.ndarray | None = None) -> np.ndarray:
-    """The adapter trained on these files' pairs, every offer and distractor a negative; pairs
-    and distractors nearly the same as a text of `avoid` (vectors) are left out."""
+def kept(
+    parts: list[Embedded], avoid: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """These files' needs, answers and distractors, less those nearly the same as a text of
+    `avoid` (vectors): a pair goes when its need or its answer does."""
     needs = np.vstack([p.needs for p in parts])
     answers = np.vstack([p.offers for p in parts])
     distractors = np.vstack([p.distractors for p in parts])
-    if avoid is not None and len(avoid):
+    if avoid is None or not len(avoid):
+        return needs, answers, distractors
 
-        def far(vectors: np.ndarray) -> np.ndarray:
-            return (vectors @ avoid.T).max(axis=1) < SAME_TEXT
+    def far(vectors: np.ndarray) -> np.ndarray:
+        return (vectors @ avoid.T).max(axis=1) < SAME_TEXT
 
-        kept = far(needs) & far(answers)
-        needs, answers = needs[kept], answers[kept]
-        distractors = distractors[far(distractors)]
+    pairs = far(needs) & far(answers)
+    return needs[pairs], answers[pairs], distractors[far(distractors)]
+
+
+def fit(parts: list[Embedded], avoid: np.ndarray | None = None) -> np.ndarray:
+    """The adapter trained on these files' pairs (`kept`), every offer and distractor a
+    negative."""
+    needs, answers, distractors = kept(parts, avoid)
     return train(needs, np.vstack([answers, distractors]))
 
 
@@ -118,28 +141,37 @@ def train(
     have more rows: distractors). Full-batch Adam on the InfoNCE loss plus decay × |A|² / 2."""
     n = needs.astype(np.float32)
     o = offers.astype(np.float32)
-    rows = np.arange(len(n))
     a = np.zeros((n.shape[1], n.shape[1]), dtype=np.float32)
     first = np.zeros_like(a)
     second = np.zeros_like(a)
     for step in range(1, steps + 1):
-        q = n + n @ a
-        length = np.linalg.norm(q, axis=1, keepdims=True)
-        unit = q / length
-        logits = unit @ o.T / temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        p[rows, rows] -= 1.0  # d loss / d logits
-        d_unit = p @ o / (temperature * len(n))
-        d_q = (d_unit - unit * (d_unit * unit).sum(axis=1, keepdims=True)) / length
-        grad = n.T @ d_q + decay * a
+        _loss, grad = loss_and_gradient(a, n, o, temperature, decay)
         first = 0.9 * first + 0.1 * grad
         second = 0.999 * second + 0.001 * grad * grad
         a -= (
             learning_rate * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
         )
     return a.astype(np.float32)
+
+
+def loss_and_gradient(
+    a: np.ndarray, needs: np.ndarray, offers: np.ndarray, temperature: float, decay: float
+) -> tuple[float, np.ndarray]:
+    """The InfoNCE loss of the adapter `a` (each need row's answer is the offer row of the same
+    index) plus decay × |a|² / 2, and its gradient with respect to `a`."""
+    rows = np.arange(len(needs))
+    q = needs + needs @ a
+    length = np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)  # a zero row stays 0
+    unit = q / length
+    logits = unit @ offers.T / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    p /= p.sum(axis=1, keepdims=True)
+    loss = float(-np.log(np.maximum(p[rows, rows], 1e-30)).mean() + decay * (a * a).sum() / 2)
+    p[rows, rows] -= 1.0  # d loss / d logits, times the number of needs
+    d_unit = p @ offers / (temperature * len(needs))
+    d_q = (d_unit - unit * (d_unit * unit).sum(axis=1, keepdims=True)) / length
+    return loss, needs.T @ d_q + decay * a
 
 
 def ranks(need_vectors: np.ndarray, offer_vectors: np.ndarray) -> np.ndarray:
@@ -159,8 +191,11 @@ def main() -> None:
     meta_path = ENGINE / "adapter.json"
     if args.check:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        current = meta.get("training") == fingerprint(paths) and meta.get("model") == (
-            matching.MODEL_ID
+        current = (
+            meta.get("model") == matching.MODEL_ID
+            and meta.get("training") == fingerprint(paths)
+            and meta.get("settings") == settings()
+            and meta.get("sha256") == _sha256(ENGINE / "adapter.npy")
         )
         print("current" if current else "stale: run python bench/train_adapter.py")
         sys.exit(0 if current else 1)
@@ -181,12 +216,7 @@ def main() -> None:
         "files": [p.name for p in paths],
         "pairs": len(need_vectors),
         "offers": len(offer_vectors),
-        "settings": {
-            "temperature": TEMPERATURE,
-            "decay": DECAY,
-            "steps": STEPS,
-            "learning_rate": LEARNING_RATE,
-        },
+        "settings": settings(),
         "training_recall_at_1": {
             "before": round(float(np.mean(before <= 1)), 4),
             "after": round(float(np.mean(after <= 1)), 4),
@@ -194,6 +224,7 @@ def main() -> None:
         "seconds": round(seconds, 1),
     }
     np.save(ENGINE / "adapter.npy", a, allow_pickle=False)
+    meta["sha256"] = _sha256(ENGINE / "adapter.npy")
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(meta, indent=2))
 

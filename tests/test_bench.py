@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -82,7 +83,6 @@ def test_it_evaluates_matching_on_its_bilingual_sets() -> None:
     sets += ["added_m", "added_n", "added_o", "added_p", "settle_q", "settle_r"]
     assert [s["set"] for s in data["sets"]] == [f"matching_{name}.json" for name in sets]
     gains: list[float] = []
-    adapted: list[float] = []
     for figures in data["sets"]:
         assert figures["needs"] >= 60 and figures["offers"] >= 100
         # The writers aimed at half; the matcher's own language test may judge a few otherwise.
@@ -102,12 +102,8 @@ def test_it_evaluates_matching_on_its_bilingual_sets() -> None:
         placed = matchers["USE v3 + concepts + places"]
         gains.append(placed["mrr"] - matchers["USE v3 + concepts"]["mrr"])
         gains.append(fallback["mrr"] - matchers["BM25 + concepts"]["mrr"])
-        adapted.append(default["mrr"] - placed["mrr"])
     # The place cut earns its place on average (it costs judge_i one need: RESULTS says why).
     assert np.mean(gains) > 0
-    # So does the adapter (here it has seen these sets; RESULTS has each set scored by an
-    # adapter that did not).
-    assert np.mean(adapted) > 0
     assert data["speed"]["rank_ms_median"] < 50
 
 
@@ -121,14 +117,80 @@ def test_it_ships_an_adapter_trained_on_the_current_files() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_it_trains_an_adapter_that_finds_answers_the_cosine_misses() -> None:
-    """Needs are their answers turned by a fixed rotation, plus noise: the plain cosine ranks
-    the right offer first for few of them, the trained adapter for most, on held-out pairs."""
+def test_it_scores_a_set_with_an_adapter_that_never_saw_it() -> None:
+    """The default (cross) mode trains an adapter without the set it scores; on a set read
+    once when the adapter was chosen, it ranks better than the matcher without it."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "eval_matching.py"),
+            "--json",
+            "--data",
+            str(BENCH / "data" / "matching_verify_k.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    data = json.loads(result.stdout)
+    assert data["adapter"] == "cross"
+    (figures,) = data["sets"]
+    matchers = {name: f["all"] for name, f in figures["matchers"].items()}
+    adapted = matchers["default (USE v3 + adapter + concepts + places)"]
+    assert adapted["mrr"] > matchers["USE v3 + concepts + places"]["mrr"]
+    assert matchers["USE v3 + adapter"]["mrr"] > matchers["USE v3"]["mrr"]
+
+
+def _train_adapter() -> ModuleType:
+    """bench/train_adapter.py, imported (bench/ is not a package)."""
     sys.path.insert(0, str(BENCH))
     try:
         import train_adapter
     finally:
         sys.path.remove(str(BENCH))
+    return train_adapter
+
+
+def test_it_computes_the_adapters_gradient() -> None:
+    """The hand-written gradient of the loss (through the row normalisation) against finite
+    differences, on small random data with a zero need row."""
+    train_adapter = _train_adapter()
+    rng = np.random.default_rng(3)
+    needs = rng.normal(size=(6, 5))
+    needs[5] = 0.0
+    offers = rng.normal(size=(9, 5))
+    offers /= np.linalg.norm(offers, axis=1, keepdims=True)
+    a = rng.normal(0, 0.2, (5, 5))
+    _loss, grad = train_adapter.loss_and_gradient(a, needs, offers, 0.5, 0.1)
+    numeric = np.zeros_like(a)
+    for i in range(5):
+        for j in range(5):
+            step = np.zeros_like(a)
+            step[i, j] = 1e-6
+            up, _ = train_adapter.loss_and_gradient(a + step, needs, offers, 0.5, 0.1)
+            down, _ = train_adapter.loss_and_gradient(a - step, needs, offers, 0.5, 0.1)
+            numeric[i, j] = (up - down) / 2e-6
+    assert np.isfinite(grad).all()
+    assert np.allclose(grad, numeric, atol=1e-6)
+
+
+def test_it_leaves_out_training_texts_like_the_held_out_ones() -> None:
+    train_adapter = _train_adapter()
+    eye = np.eye(4, dtype=np.float32)
+    part = train_adapter.Embedded(needs=eye[:2], offers=eye[2:], distractors=eye[[0, 3]])
+    needs, answers, distractors = train_adapter.kept([part], avoid=eye[[1]])
+    assert np.array_equal(needs, eye[[0]]) and np.array_equal(answers, eye[[2]])
+    assert np.array_equal(distractors, eye[[0, 3]])
+    needs, answers, distractors = train_adapter.kept([part], avoid=eye[[3]])
+    assert np.array_equal(needs, eye[[0]]) and np.array_equal(distractors, eye[[0]])
+    assert len(train_adapter.kept([part])[0]) == 2
+
+
+def test_it_trains_an_adapter_that_finds_answers_the_cosine_misses() -> None:
+    """Needs are their answers turned by a fixed rotation, plus noise: the plain cosine ranks
+    the right offer first for few of them, the trained adapter for most, on held-out pairs."""
+    train_adapter = _train_adapter()
     rng = np.random.default_rng(0)
     dimensions = 32
     rotation, _ = np.linalg.qr(rng.normal(size=(dimensions, dimensions)))

