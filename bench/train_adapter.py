@@ -1,4 +1,4 @@
-"""Train the need-side adapter of the default matcher from the pairs written for training.
+"""Train the need-side adapter of the default matcher from the need/offer pairs of bench/data.
 
 Usage: python bench/train_adapter.py [--check]
 
@@ -21,7 +21,8 @@ Because the shipped adapter has seen every evaluation set, bench/eval_matching.p
 set with an adapter trained on all the other files, never with one that saw it.
 Offers and stored vectors are untouched: only the need's vector is moved, at scoring time, so
 ranking 10,000 offers costs one small product more. `--check` recomputes nothing: it says
-whether the shipped adapter was trained on the training files as they are now.
+whether the shipped adapter is the one these files, this model and these settings give (the
+matrix's digest recorded beside it included).
 """
 
 from __future__ import annotations
