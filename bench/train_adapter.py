@@ -203,12 +203,11 @@ def main() -> None:
     encoder, error = matching.load_encoder()
     if encoder is None:
         sys.exit(f"The model could not load: {error}")
-    parts = list(embed_files(encoder, paths).values())
+    need_vectors, answers, distractors = kept(list(embed_files(encoder, paths).values()))
+    offer_vectors = np.vstack([answers, distractors])
     started = time.perf_counter()
-    a = fit(parts)
+    a = train(need_vectors, offer_vectors)
     seconds = time.perf_counter() - started
-    need_vectors = np.vstack([p.needs for p in parts])
-    offer_vectors = np.vstack([p.offers for p in parts] + [p.distractors for p in parts])
     before = ranks(need_vectors, offer_vectors)
     after = ranks(matching.adapt(need_vectors, a), offer_vectors)
     meta = {

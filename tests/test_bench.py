@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -52,12 +53,17 @@ def test_it_evaluates_strength_on_collegemsg() -> None:
         assert ours >= best
 
 
-def test_it_benchmarks_the_engine_against_pure_python() -> None:
+def _bench_module(name: str) -> ModuleType:
+    """A script of bench/, imported as a module (bench/ is not a package)."""
     sys.path.insert(0, str(BENCH))
     try:
-        import bench_engine
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCH))
+
+
+def test_it_benchmarks_the_engine_against_pure_python() -> None:
+    bench_engine = _bench_module("bench_engine")
     snap = bench_engine.synthetic(300, 20_000)
     from entregent.engine.measures import measure
 
@@ -142,20 +148,10 @@ def test_it_scores_a_set_with_an_adapter_that_never_saw_it() -> None:
     assert matchers["USE v3 + adapter"]["mrr"] > matchers["USE v3"]["mrr"]
 
 
-def _train_adapter() -> ModuleType:
-    """bench/train_adapter.py, imported (bench/ is not a package)."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import train_adapter
-    finally:
-        sys.path.remove(str(BENCH))
-    return train_adapter
-
-
 def test_it_computes_the_adapters_gradient() -> None:
     """The hand-written gradient of the loss (through the row normalisation) against finite
     differences, on small random data with a zero need row."""
-    train_adapter = _train_adapter()
+    train_adapter = _bench_module("train_adapter")
     rng = np.random.default_rng(3)
     needs = rng.normal(size=(6, 5))
     needs[5] = 0.0
@@ -176,7 +172,7 @@ def test_it_computes_the_adapters_gradient() -> None:
 
 
 def test_it_leaves_out_training_texts_like_the_held_out_ones() -> None:
-    train_adapter = _train_adapter()
+    train_adapter = _bench_module("train_adapter")
     eye = np.eye(4, dtype=np.float32)
     part = train_adapter.Embedded(needs=eye[:2], offers=eye[2:], distractors=eye[[0, 3]])
     needs, answers, distractors = train_adapter.kept([part], avoid=eye[[1]])
@@ -190,7 +186,7 @@ def test_it_leaves_out_training_texts_like_the_held_out_ones() -> None:
 def test_it_trains_an_adapter_that_finds_answers_the_cosine_misses() -> None:
     """Needs are their answers turned by a fixed rotation, plus noise: the plain cosine ranks
     the right offer first for few of them, the trained adapter for most, on held-out pairs."""
-    train_adapter = _train_adapter()
+    train_adapter = _bench_module("train_adapter")
     rng = np.random.default_rng(0)
     dimensions = 32
     rotation, _ = np.linalg.qr(rng.normal(size=(dimensions, dimensions)))
