@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_matching.py [--data FILE ...] [--json] [--sweep] [--adapter KIND]
 
-Twenty-five sets by default, all written for entregent, each of 60 needs and 100 offers:
+Twenty-seven sets by default, all written for entregent, each of 60 needs and 100 offers:
 - matching_eval.json, written alongside the matcher;
 - matching_blind.json, written by a helper who saw neither the matcher nor the thesaurus, then
   used with the first to choose the settings (so no longer blind);
@@ -30,7 +30,10 @@ Twenty-five sets by default, all written for entregent, each of 60 needs and 100
   decide whether the need-side adapter was kept (it was);
 - matching_added_m.json to matching_added_p.json, written the same blind way, then added to the
   adapter's training; matching_settle_q.json and matching_settle_r.json, written with them and
-  used once to decide that adding them helped.
+  used once to decide that adding them helped;
+- matching_compare_s.json and matching_compare_t.json, written the same blind way, used once to
+  decide two changes in turn: the adapter trained with eleven more training files (kept), then
+  no concept-mismatch cut (kept).
 The adapter (bench/train_adapter.py) is trained on every set as well as on training_*.json, so
 by default (--adapter cross) each set is scored with an adapter trained on all the other files,
 less any text nearly the same as one of the set's; --adapter shipped uses the shipped one.
@@ -88,6 +91,8 @@ DEFAULT_DATA = [
         "added_p",
         "settle_q",
         "settle_r",
+        "compare_s",
+        "compare_t",
     )
 ]
 SWEEP_TOP = (1, 2, 3, 5)

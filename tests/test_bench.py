@@ -87,6 +87,7 @@ def test_it_evaluates_matching_on_its_bilingual_sets() -> None:
     sets += ["fresh_a", "fresh_b", "check_c", "check_d", "final_e", "final_f"]
     sets += ["decide_g", "decide_h", "judge_i", "judge_j", "verify_k", "verify_l"]
     sets += ["added_m", "added_n", "added_o", "added_p", "settle_q", "settle_r"]
+    sets += ["compare_s", "compare_t"]
     assert [s["set"] for s in data["sets"]] == [f"matching_{name}.json" for name in sets]
     gains: list[float] = []
     for figures in data["sets"]:
