@@ -147,24 +147,33 @@ def test_profiles_keep_the_best_concepts_and_the_words_found(encoder: matching.E
     assert matching.profiles(encoder, [], vectors[:0]).shape == (0, len(concepts.default()))
 
 
-def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers(
-    encoder: matching.Encoder,
+def test_agreeing_profiles_raise_and_a_concept_mismatch_lowers_when_set(
+    encoder: matching.Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     need = ["Cherche une nounou pour le mercredi"]
     offers = ["Her niece is a babysitter", "Knows a good employment lawyer", "Lives in Nantes"]
     need_vectors, offer_vectors = matching.embed(encoder, need), matching.embed(encoder, offers)
     cosine = np.clip(need_vectors @ offer_vectors.T, 0.0, 1.0)
-    scores = matching.combine(
-        cosine,
-        matching.profiles(encoder, need, need_vectors),
-        matching.profiles(encoder, offers, offer_vectors),
-        concepts.matrix(need),
-        concepts.matrix(offers),
-    )
-    assert scores[0, 0] > cosine[0, 0]  # same concept: raised
-    assert concepts.found(offers[1]) and scores[0, 1] < cosine[0, 1]  # other concepts: lowered
-    assert (scores >= 0).all() and (scores <= 1).all()
-    assert int(np.argmax(scores[0])) == 0
+
+    def scores() -> np.ndarray:
+        return matching.combine(
+            cosine,
+            matching.profiles(encoder, need, need_vectors),
+            matching.profiles(encoder, offers, offer_vectors),
+            concepts.matrix(need),
+            concepts.matrix(offers),
+        )
+
+    default = scores()
+    assert default[0, 0] > cosine[0, 0]  # same concept: raised
+    assert matching.MISMATCH == 0.0 and default[0, 1] >= cosine[0, 1]  # off by default
+    monkeypatch.setattr(matching, "MISMATCH", 0.2)
+    penalised = scores()
+    assert concepts.found(offers[1]) and penalised[0, 1] < cosine[0, 1]  # other concepts
+    assert penalised[0, 0] == default[0, 0]  # a shared concept is never penalised
+    for matrix in (default, penalised):
+        assert (matrix >= 0).all() and (matrix <= 1).all()
+        assert int(np.argmax(matrix[0])) == 0
 
 
 def test_term_vectors_are_kept_for_the_next_process(
