@@ -156,8 +156,9 @@ def threshold_figures(scores: np.ndarray, answer: np.ndarray, threshold: float) 
 
 def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_000) -> dict:
     """Median time to rank n indexed offers for one need (top 5), the default way: cosines,
-    raised by concept profiles, lowered on a concept mismatch and on places apart (profiles,
-    concept rows and the offers' places are kept with the offers, so they are the index)."""
+    raised by concept profiles, lowered on a concept mismatch (if MISMATCH is set) and on places
+    apart (profiles, concept rows and the offers' places are kept with the offers, so they are
+    the index)."""
     rng = np.random.default_rng(0)
     take = np.arange(n) % len(offers)
     base = matching.embed(encoder, offers)

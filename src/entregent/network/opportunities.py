@@ -344,7 +344,8 @@ def stored_scores(
 
     def rows(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
         # A closed need keeps the vector and profile it had when it was last indexed; one of
-        # an older thesaurus still counts by its cosine and the concepts named word for word.
+        # an older thesaurus still counts by its cosine (and by the concepts named word for
+        # word, were the mismatch cut set).
         vectors = np.zeros((len(items), matching.DIMENSIONS), dtype=np.float32)
         profiles = np.zeros((len(items), width), dtype=np.float32)
         for k, item in enumerate(items):
