@@ -31,7 +31,7 @@ Twenty-seven sets by default, all written for entregent, each of 60 needs and 10
 - matching_added_m.json to matching_added_p.json, written the same blind way, then added to the
   adapter's training; matching_settle_q.json and matching_settle_r.json, written with them and
   used once to decide that adding them helped;
-- matching_compare_s.json and matching_compare_t.json, written the same blind way, used once to
+- matching_compare_s.json and matching_compare_t.json, written the same blind way, read to
   decide two changes in turn: the adapter trained with eleven more training files (kept), then
   no concept-mismatch cut (kept).
 The adapter (bench/train_adapter.py) is trained on every set as well as on training_*.json, so
