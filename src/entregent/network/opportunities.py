@@ -122,7 +122,7 @@ class _Side:
 
     vectors: np.ndarray  # sentence vectors
     profiles: np.ndarray  # concept profiles, from the vectors
-    concepts: np.ndarray  # concepts named word for word (engine/concepts.matrix)
+    concepts: np.ndarray  # concepts named word for word, for the mismatch cut (if set)
     texts: list[str]
     located: places.Located | None  # the places the texts name (the offers' side only)
 
@@ -152,7 +152,7 @@ def _side(
             profiles[missing] = matching.profiles(encoder, texts, vectors[missing])
     texts = [item.text for item in items]
     located = places.Located(texts) if locate else None
-    return _Side(vectors, profiles, concepts.matrix(texts), texts, located)
+    return _Side(vectors, profiles, matching.mismatch_rows(texts), texts, located)
 
 
 def _linked(view: NetworkView) -> frozenset[int]:
@@ -361,8 +361,8 @@ def stored_scores(
         matching.cosines(need_vectors, offer_vectors),
         need_profiles,
         offer_profiles,
-        concepts.matrix(need_texts),
-        concepts.matrix(offer_texts),
+        matching.mismatch_rows(need_texts),
+        matching.mismatch_rows(offer_texts),
         places.apart(need_texts, offer_texts),
     )
     scores[_dismissed(owner, needs, offers)] = 0.0
