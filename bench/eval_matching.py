@@ -165,10 +165,10 @@ def speed(encoder: matching.Encoder, offers: list[str], need: str, n: int = 10_0
     index = base[take] + rng.normal(0, 0.01, (n, base.shape[1])).astype(np.float32)
     index /= np.linalg.norm(index, axis=1, keepdims=True)
     index_profiles = matching.profiles(encoder, offers, base)[take]
-    index_concepts = concepts.matrix(offers)[take]
+    index_concepts = matching.mismatch_rows(offers)[take]
     query = matching.embed(encoder, [need])
     query_profile = matching.profiles(encoder, [need], query)
-    query_concepts = concepts.matrix([need])
+    query_concepts = matching.mismatch_rows([need])
     places.found.cache_clear()
     start = time.perf_counter()
     located = places.Located([offers[k] for k in take])
